@@ -1,0 +1,64 @@
+/// The HTTP client of one VU (`vu.http`). Every call returns a `Response`, also when the request
+/// failed (status 0 and `error` set); calls throw only `Interrupted` when the run stops.
+public struct HTTP {
+    let vu: VU
+
+    /// Sends any request.
+    public func request(_ request: Request) async throws -> Response {
+        try vu.checkRunning()
+        return try await vu.connection().perform(request)
+    }
+
+    public func get(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
+                    name: String? = nil, timeout: Duration? = nil,
+                    keepBody: BodyRetention? = nil) async throws -> Response {
+        try await request(Request(method: .get, url: url, query: pairs(query), headers: headers,
+                                  name: name, timeout: timeout, keepBody: keepBody))
+    }
+
+    public func head(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
+                     name: String? = nil, timeout: Duration? = nil) async throws -> Response {
+        try await request(Request(method: .head, url: url, query: pairs(query), headers: headers,
+                                  name: name, timeout: timeout))
+    }
+
+    public func post(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
+                     headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
+                     keepBody: BodyRetention? = nil) async throws -> Response {
+        try await request(Request(method: .post, url: url, query: pairs(query), headers: headers, body: body,
+                                  name: name, timeout: timeout, keepBody: keepBody))
+    }
+
+    /// POSTs `value` encoded as JSON.
+    public func post<T: Encodable>(_ url: String, json value: T, query: KeyValuePairs<String, String> = [:],
+                                   headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
+                                   keepBody: BodyRetention? = nil) async throws -> Response {
+        try await post(url, body: try .json(value), query: query, headers: headers, name: name,
+                       timeout: timeout, keepBody: keepBody)
+    }
+
+    public func put(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
+                    headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
+                    keepBody: BodyRetention? = nil) async throws -> Response {
+        try await request(Request(method: .put, url: url, query: pairs(query), headers: headers, body: body,
+                                  name: name, timeout: timeout, keepBody: keepBody))
+    }
+
+    public func patch(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
+                      headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
+                      keepBody: BodyRetention? = nil) async throws -> Response {
+        try await request(Request(method: .patch, url: url, query: pairs(query), headers: headers, body: body,
+                                  name: name, timeout: timeout, keepBody: keepBody))
+    }
+
+    public func delete(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
+                       headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
+                       keepBody: BodyRetention? = nil) async throws -> Response {
+        try await request(Request(method: .delete, url: url, query: pairs(query), headers: headers, body: body,
+                                  name: name, timeout: timeout, keepBody: keepBody))
+    }
+
+    private func pairs(_ kv: KeyValuePairs<String, String>) -> [(name: String, value: String)] {
+        kv.isEmpty ? [] : kv.map { (name: $0.key, value: $0.value) }
+    }
+}

@@ -1,0 +1,57 @@
+/// A load test's configuration: its scenarios, thresholds and HTTP defaults.
+///
+///     static let options = Options(
+///         scenarios: ["browse": .constantVUs(10, duration: .seconds(30))],
+///         thresholds: ["http_req_duration{name:home}": "p(99) < 200ms"])
+public struct Options: Sendable {
+    /// Named workloads. With none, the test runs one VU for one iteration (k6's default).
+    public var scenarios: [String: Scenario]
+    /// Pass/fail criteria keyed by metric (optionally filtered: `http_req_duration{name:home}`).
+    /// A run that crosses any of them exits with code 99.
+    public var thresholds: [String: ThresholdSet]
+    /// How long one request may take before it fails as a timeout (default 60 s, as k6).
+    public var requestTimeout: Duration
+    /// Skip TLS certificate and host name verification (also `--insecure`).
+    public var insecureSkipTLSVerify: Bool
+    /// Redirects followed per request; 0 returns 3xx responses as they are.
+    public var maxRedirects: Int
+    /// Sent with every request unless the request sets its own.
+    public var userAgent: String
+    /// How much of each response body to keep (see `BodyRetention`).
+    public var responseBody: BodyRetention
+    /// Worker threads (default: one per core). `--workers` overrides it.
+    public var workers: Int?
+
+    public init(scenarios: [String: Scenario] = [:],
+                thresholds: [String: ThresholdSet] = [:],
+                requestTimeout: Duration = .seconds(60),
+                insecureSkipTLSVerify: Bool = false,
+                maxRedirects: Int = 10,
+                userAgent: String = "swiftload/\(SwiftLoadVersion.current)",
+                responseBody: BodyRetention = .default,
+                workers: Int? = nil) {
+        self.scenarios = scenarios
+        self.thresholds = thresholds
+        self.requestTimeout = requestTimeout
+        self.insecureSkipTLSVerify = insecureSkipTLSVerify
+        self.maxRedirects = maxRedirects
+        self.userAgent = userAgent
+        self.responseBody = responseBody
+        self.workers = workers
+    }
+}
+
+/// One or more threshold expressions for one metric: `"p(99) < 200ms"` or
+/// `["p(95) < 100ms", "p(99) < 200ms"]`.
+public struct ThresholdSet: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByArrayLiteral {
+    public var expressions: [String]
+
+    public init(_ expressions: [String]) { self.expressions = expressions }
+    public init(stringLiteral value: String) { expressions = [value] }
+    public init(arrayLiteral elements: String...) { expressions = elements }
+}
+
+/// The version of swiftload and its library.
+public enum SwiftLoadVersion {
+    public static let current = "0.1.0"
+}

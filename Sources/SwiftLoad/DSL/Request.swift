@@ -1,0 +1,86 @@
+/// An HTTP method. Any token is allowed; the common ones have names.
+public struct HTTPMethod: RawRepresentable, Sendable, Equatable, Hashable, ExpressibleByStringLiteral {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue.uppercased() }
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
+
+    public static let get: HTTPMethod = "GET"
+    public static let head: HTTPMethod = "HEAD"
+    public static let post: HTTPMethod = "POST"
+    public static let put: HTTPMethod = "PUT"
+    public static let patch: HTTPMethod = "PATCH"
+    public static let delete: HTTPMethod = "DELETE"
+    public static let options: HTTPMethod = "OPTIONS"
+}
+
+/// How much of a response body to keep in memory. Every byte is counted either way.
+public enum BodyRetention: Sendable, Equatable {
+    /// Keep nothing: the cheapest choice when only status and timing matter.
+    case none
+    /// Keep up to this many bytes; longer bodies are cut and marked `bodyTruncated`.
+    case upTo(Int)
+    /// Keep everything, however large.
+    case all
+
+    /// The default: bodies up to 1 MiB are kept whole.
+    public static let `default` = BodyRetention.upTo(1 << 20)
+
+    var limit: Int {
+        switch self {
+        case .none: return 0
+        case .upTo(let n): return max(0, n)
+        case .all: return Int.max
+        }
+    }
+}
+
+/// One HTTP request, as a value. `vu.http.get(…)` and friends build these; scenarios can also
+/// build one and pass it to `vu.http.request(_:)`.
+public struct Request: Sendable {
+    public var method: HTTPMethod
+    /// The URL without the query items below (it may carry a query of its own).
+    public var url: String
+    /// Appended to `url`, percent-encoded, in order.
+    public var query: [(name: String, value: String)]
+    public var headers: HTTPHeaders
+    public var body: Body
+    /// The name metrics are grouped by. Defaults to the URL without its query string, so
+    /// `/items?id=1` and `/items?id=2` land in one group.
+    public var name: String?
+    /// Overrides `Options.requestTimeout` for this request.
+    public var timeout: Duration?
+    /// Overrides `Options.responseBody` for this request.
+    public var keepBody: BodyRetention?
+    /// Statuses that count as success; by default every status below 400.
+    public var expectedStatuses: ClosedRange<Int>?
+
+    public init(method: HTTPMethod = .get, url: String, query: [(name: String, value: String)] = [],
+                headers: HTTPHeaders = [:], body: Body = .empty, name: String? = nil,
+                timeout: Duration? = nil, keepBody: BodyRetention? = nil,
+                expectedStatuses: ClosedRange<Int>? = nil) {
+        self.method = method
+        self.url = url
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.name = name
+        self.timeout = timeout
+        self.keepBody = keepBody
+        self.expectedStatuses = expectedStatuses
+    }
+
+    /// The URL actually requested: `url` plus the encoded query items.
+    public var fullURL: String {
+        guard !query.isEmpty else { return url }
+        let items = query.map { "\(URLEncoding.encode($0.name))=\(URLEncoding.encode($0.value))" }
+            .joined(separator: "&")
+        return url + (url.contains("?") ? "&" : "?") + items
+    }
+
+    /// The metrics group: `name`, or the URL without query string and fragment.
+    public var metricName: String {
+        if let name { return name }
+        if let cut = url.firstIndex(where: { $0 == "?" || $0 == "#" }) { return String(url[..<cut]) }
+        return url
+    }
+}

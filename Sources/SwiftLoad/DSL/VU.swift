@@ -1,0 +1,113 @@
+/// Thrown by every request and sleep once the run is stopping and the iteration's grace period
+/// is over (or on Ctrl-C). Let it propagate: the iteration is counted as interrupted, not failed.
+public struct Interrupted: Error, Sendable, CustomStringConvertible {
+    public var description: String { "the run is stopping; the iteration was interrupted" }
+}
+
+/// A virtual user: the handle an iteration uses to make requests, record checks and sleep.
+///
+/// A VU belongs to one worker thread and all its code runs there, so it needs no locks. Its
+/// keep-alive connection(s) persist across iterations.
+public final class VU: @unchecked Sendable {
+    // @unchecked: a VU is created on its worker's thread and only ever used there; it crosses
+    // into its task's closure once, on that same thread.
+
+    /// Unique across the whole test, starting at 1.
+    public let id: Int
+    /// The scenario this VU runs.
+    public let scenario: String
+    /// This VU's iteration counter: 0 during its first iteration.
+    public internal(set) var iteration: Int = -1
+    /// Environment variables (process environment plus `--env`).
+    public var env: Environment { context.env }
+    /// HTTP requests made through this VU are timed, counted and grouped by name.
+    public var http: HTTP { HTTP(vu: self) }
+
+    let context: WorkerContext
+    /// Open model: the scheduled start of the current iteration, consumed by its first request.
+    var scheduledStart: UInt64?
+    /// Set once the VU must stop: every later request or sleep throws `Interrupted`.
+    private(set) var isInterrupted = false
+    private var curlConnection: CurlConnection?
+    private var sleepContinuation: UnsafeContinuation<Void, any Error>?
+    private var sleepToken: UInt64 = 0
+
+    init(id: Int, scenario: String, context: WorkerContext) {
+        self.id = id
+        self.scenario = scenario
+        self.context = context
+    }
+
+    /// Records a named check on `value`. A failing check is counted, never thrown: the iteration
+    /// goes on. A predicate that throws counts as failed.
+    @discardableResult
+    public func check<T>(_ value: T, _ name: String, _ predicate: (T) throws -> Bool) -> Bool {
+        let passed = (try? predicate(value)) ?? false
+        context.recorder.recordCheck(name, passed: passed)
+        return passed
+    }
+
+    /// Records several named checks on `value`; true when all passed.
+    @discardableResult
+    public func check<T>(_ value: T, _ checks: KeyValuePairs<String, (T) throws -> Bool>) -> Bool {
+        var all = true
+        for (name, predicate) in checks where !check(value, name, predicate) { all = false }
+        return all
+    }
+
+    /// Pauses this VU (think time) without blocking its worker.
+    public func sleep(_ duration: Duration) async throws {
+        try checkRunning()
+        let ns = duration.nanoseconds
+        guard ns > 0 else { return }
+        try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<Void, any Error>) in
+            sleepToken &+= 1
+            sleepContinuation = c
+            context.loop.schedule(at: MonotonicClock.now() &+ ns, target: self, token: sleepToken)
+        }
+    }
+
+    func checkRunning() throws {
+        if isInterrupted { throw Interrupted() }
+    }
+
+    /// This VU's libcurl connection, created on first use.
+    func connection() -> CurlConnection {
+        if let c = curlConnection { return c }
+        let c = CurlConnection(vu: self, multi: context.curl, settings: context.http)
+        curlConnection = c
+        return c
+    }
+
+    /// The intended start of a request starting now: the iteration's scheduled start for its
+    /// first request in an open model, otherwise now.
+    func takeIntendedStart(now: UInt64) -> UInt64 {
+        guard let s = scheduledStart else { return now }
+        scheduledStart = nil
+        return min(s, now)
+    }
+
+    /// Stops the VU: the pending request or sleep, and every later one, throws `Interrupted`.
+    func interrupt() {
+        isInterrupted = true
+        if let c = sleepContinuation {
+            sleepContinuation = nil
+            c.resume(throwing: Interrupted())
+        }
+        curlConnection?.cancel()
+    }
+
+    /// Frees the VU's connection at the end of the run.
+    func close() {
+        curlConnection?.close()
+        curlConnection = nil
+    }
+}
+
+extension VU: TimerTarget {
+    func timerFired(token: UInt64) {
+        guard token == sleepToken, let c = sleepContinuation else { return }
+        sleepContinuation = nil
+        c.resume()
+    }
+}

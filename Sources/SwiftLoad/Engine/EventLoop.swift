@@ -1,0 +1,244 @@
+import CEpoll
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Receives readiness events for file descriptors it registered with `EventLoop.watch`.
+protocol IOHandler: AnyObject {
+    func handleIO(fd: Int32, events: UInt32)
+}
+
+/// A component with at most one pending deadline (curl's timeout, the arrival pacer, the 1 Hz
+/// tick). The loop asks every source for its deadline each turn instead of keeping heap entries
+/// for them, because curl moves its deadline several times per request.
+protocol DeadlineSource: AnyObject {
+    var nextDeadline: UInt64? { get }
+    func fire(now: UInt64)
+}
+
+/// Something woken by a one-shot timer; the token lets it ignore a timer it has since abandoned.
+protocol TimerTarget: AnyObject {
+    func timerFired(token: UInt64)
+}
+
+/// One worker's event loop: epoll for sockets, a timer heap, and the run queue of the worker's
+/// Swift tasks. Everything here runs on the worker's own thread; the only entry points for other
+/// threads are `execute(_:)` and jobs enqueued from elsewhere, both behind a lock and an eventfd.
+final class EventLoop {
+    private enum Timer {
+        case target(TimerTarget, UInt64)
+        case closure(() -> Void)
+    }
+
+    private let epfd: Int32
+    private let wakeFD: Int32
+    private let eventCapacity: Int32 = 256
+    private let events: UnsafeMutablePointer<epoll_event>
+    private var handlers: [IOHandler?] = [nil]          // index = tag; tag 0 is the wake eventfd
+    private var deadlineSources: [DeadlineSource] = []
+    private var timers = TimerHeap<Timer>()
+
+    private var ready: [UnownedJob] = []
+    private var running: [UnownedJob] = []
+    private let remote = Mutex<RemoteQueue>(RemoteQueue())
+    private var owner: pthread_t?
+    private var stopRequested = false
+
+    /// The executor this loop's tasks prefer; set by `LoopExecutor` when it is created.
+    var unownedExecutor: UnownedTaskExecutor?
+
+    private struct RemoteQueue: ~Copyable {
+        var jobs: [UnownedJob] = []
+        var calls: [@Sendable () -> Void] = []
+    }
+
+    init() {
+        epfd = sl_epoll_create()
+        wakeFD = sl_eventfd()
+        precondition(epfd >= 0 && wakeFD >= 0, "epoll/eventfd unavailable: errno \(errno)")
+        events = sl_epoll_events_alloc(eventCapacity)
+        _ = sl_epoll_ctl(epfd, SL_EPOLL_CTL_ADD, wakeFD, SL_EPOLLIN, 0)
+    }
+
+    deinit {
+        sl_epoll_events_free(events)
+        close(epfd)
+        close(wakeFD)
+    }
+
+    // MARK: registration
+
+    /// Registers a handler and returns the tag to pass to `watch`.
+    func register(_ handler: IOHandler) -> UInt32 {
+        handlers.append(handler)
+        return UInt32(handlers.count - 1)
+    }
+
+    func addDeadlineSource(_ source: DeadlineSource) {
+        deadlineSources.append(source)
+    }
+
+    /// Starts, changes or stops (`events == 0`) watching `fd` for the handler behind `tag`.
+    func watch(fd: Int32, events: UInt32, tag: UInt32, alreadyWatched: Bool) {
+        let data = UInt64(tag) << 32 | UInt64(UInt32(bitPattern: fd))
+        // A closed descriptor leaves epoll by itself, so the caller's idea of what is watched can
+        // be stale when a number is reused: fall back between ADD and MOD on the telling errors.
+        if events == 0 {
+            if alreadyWatched { _ = sl_epoll_ctl(epfd, SL_EPOLL_CTL_DEL, fd, 0, 0) }
+        } else if alreadyWatched {
+            if sl_epoll_ctl(epfd, SL_EPOLL_CTL_MOD, fd, events, data) != 0 && errno == ENOENT {
+                _ = sl_epoll_ctl(epfd, SL_EPOLL_CTL_ADD, fd, events, data)
+            }
+        } else if sl_epoll_ctl(epfd, SL_EPOLL_CTL_ADD, fd, events, data) != 0 && errno == EEXIST {
+            _ = sl_epoll_ctl(epfd, SL_EPOLL_CTL_MOD, fd, events, data)
+        }
+    }
+
+    // MARK: timers
+
+    func schedule(at deadline: UInt64, target: TimerTarget, token: UInt64) {
+        timers.insert(deadline: deadline, .target(target, token))
+    }
+
+    func schedule(at deadline: UInt64, _ body: @escaping () -> Void) {
+        timers.insert(deadline: deadline, .closure(body))
+    }
+
+    // MARK: jobs
+
+    var isOnLoopThread: Bool {
+        guard let owner else { return false }
+        return pthread_equal(owner, pthread_self()) != 0
+    }
+
+    /// Queues a task job. From the loop's own thread this is a plain append (the hot path: every
+    /// resumed continuation lands here); from any other thread it takes the lock and wakes the loop.
+    func enqueue(_ job: UnownedJob) {
+        if isOnLoopThread {
+            ready.append(job)
+        } else {
+            remote.withLock { $0.jobs.append(job) }
+            sl_eventfd_signal(wakeFD)
+        }
+    }
+
+    /// Runs `body` on the loop's thread at its next turn. Safe from any thread.
+    func execute(_ body: @escaping @Sendable () -> Void) {
+        remote.withLock { $0.calls.append(body) }
+        sl_eventfd_signal(wakeFD)
+    }
+
+    /// Makes `run` return after the current turn. Call on the loop's thread.
+    func stop() { stopRequested = true }
+
+    // MARK: the loop
+
+    /// Runs until `stop()` is called. The calling thread becomes the loop's thread.
+    func run() {
+        owner = pthread_self()
+        while !stopRequested {
+            runReadyJobs()
+            let now = MonotonicClock.now()
+            fireDueTimers(now: now)
+            runReadyJobs()
+            if stopRequested { break }
+            let timeout: Int64
+            if !ready.isEmpty {
+                timeout = 0
+            } else if let deadline = earliestDeadline() {
+                let t = MonotonicClock.now()
+                timeout = deadline > t ? Int64(deadline - t) : 0
+            } else {
+                timeout = -1
+            }
+            poll(timeoutNanoseconds: timeout)
+        }
+        runReadyJobs()
+    }
+
+    private func runReadyJobs() {
+        guard let executor = unownedExecutor else { return }
+        // Jobs queued while running go to the next round; a few rounds per turn keep a chain of
+        // resumptions fast without starving sockets and timers.
+        var rounds = 0
+        while !ready.isEmpty && rounds < 8 {
+            swap(&ready, &running)
+            for job in running {
+                job.runSynchronously(on: executor)
+            }
+            running.removeAll(keepingCapacity: true)
+            rounds += 1
+        }
+    }
+
+    private func earliestDeadline() -> UInt64? {
+        var best = timers.nextDeadline
+        for source in deadlineSources {
+            if let d = source.nextDeadline, best == nil || d < best! { best = d }
+        }
+        return best
+    }
+
+    private func fireDueTimers(now: UInt64) {
+        for source in deadlineSources {
+            if let d = source.nextDeadline, d <= now { source.fire(now: now) }
+        }
+        while let timer = timers.popDue(now: now) {
+            switch timer {
+            case .target(let target, let token): target.timerFired(token: token)
+            case .closure(let body): body()
+            }
+        }
+    }
+
+    private func poll(timeoutNanoseconds: Int64) {
+        let n = sl_epoll_wait_ns(epfd, events, eventCapacity, timeoutNanoseconds)
+        guard n > 0 else { return }
+        for i in 0..<n {
+            let data = sl_epoll_event_data(events, i)
+            let flags = sl_epoll_event_flags(events, i)
+            let tag = Int(data >> 32)
+            if tag == 0 {
+                sl_eventfd_drain(wakeFD)
+                drainRemote()
+            } else if tag < handlers.count, let handler = handlers[tag] {
+                handler.handleIO(fd: Int32(bitPattern: UInt32(truncatingIfNeeded: data)), events: flags)
+            }
+        }
+    }
+
+    private func drainRemote() {
+        let (jobs, calls) = remote.withLock { queue -> ([UnownedJob], [@Sendable () -> Void]) in
+            defer { queue.jobs.removeAll(); queue.calls.removeAll() }
+            return (queue.jobs, queue.calls)
+        }
+        ready.append(contentsOf: jobs)
+        for call in calls { call() }
+    }
+
+    /// Cancels every pending timer without firing it and returns the abandoned targets' actions.
+    func clearTimers() {
+        _ = timers.removeAll()
+    }
+}
+
+/// The task executor that runs a worker's virtual users on its event loop.
+///
+/// Virtual-user tasks are created with `Task(executorPreference:)` so every job of theirs, and
+/// every nonisolated async function they call, runs on the worker's thread: no thread hop and no
+/// lock per request.
+final class LoopExecutor: TaskExecutor, @unchecked Sendable {
+    // @unchecked: `loop` is only touched on its own thread except through `enqueue`, which is safe
+    // from any thread.
+    private let loop: EventLoop
+
+    init(loop: EventLoop) {
+        self.loop = loop
+        loop.unownedExecutor = UnownedTaskExecutor(ordinary: self)
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        loop.enqueue(UnownedJob(job))
+    }
+}

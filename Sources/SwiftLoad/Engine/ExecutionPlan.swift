@@ -1,0 +1,101 @@
+import Synchronization
+
+/// A configuration the user must fix; the message is worded for them. Exit code 2.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var problems: [String]
+    public init(_ problems: [String]) { self.problems = problems }
+    public var description: String { problems.joined(separator: "; ") }
+}
+
+/// Iterations shared by the VUs of a shared-iterations scenario across all workers. One atomic
+/// add per iteration, not per request.
+final class SharedIterations: Sendable {
+    let total: Int
+    private let claimed = Atomic<Int>(0)
+
+    init(total: Int) { self.total = total }
+
+    /// Takes the next iteration; false once all are taken.
+    func claim() -> Bool {
+        claimed.add(1, ordering: .relaxed).newValue <= total
+    }
+}
+
+/// How the run is split: per scenario, which workers take part and what each one runs.
+///
+/// Workers share nothing on the hot path, so a scenario's VUs, arrivals and VU budget are divided
+/// between them up front. A scenario uses at most as many workers as it can have VUs.
+struct ExecutionPlan: Sendable {
+    struct ScenarioPlan: Sendable {
+        let name: String
+        let scenario: Scenario
+        let startOffset: UInt64
+        let activeDuration: UInt64
+        let gracefulStop: UInt64
+        /// Workers taking part (0..<participants).
+        let participants: Int
+        /// Global VU ids of this scenario are `idBase + 1 + worker + k * participants`.
+        let idBase: Int
+        let sharedIterations: SharedIterations?
+
+        /// The share of `total` that worker `w` gets when split over the participants.
+        func share(_ total: Int, worker w: Int) -> Int {
+            guard w < participants else { return 0 }
+            return total / participants + (w < total % participants ? 1 : 0)
+        }
+
+        func vuID(worker w: Int, index k: Int) -> Int {
+            idBase + 1 + w + k * participants
+        }
+    }
+
+    let workerCount: Int
+    let scenarios: [ScenarioPlan]
+
+    /// The planned length of the test, without graceful stops.
+    var plannedDuration: UInt64 {
+        scenarios.map { $0.startOffset + $0.activeDuration }.max() ?? 0
+    }
+
+    /// The longest the test can last, graceful stops included.
+    var maxDuration: UInt64 {
+        scenarios.map { $0.startOffset + $0.activeDuration + $0.gracefulStop }.max() ?? 0
+    }
+
+    /// Validates `options` and splits them over `workers` threads; throws every problem at once.
+    static func make(options: Options, workers: Int) throws(ConfigurationError) -> ExecutionPlan {
+        var problems: [String] = []
+        if workers < 1 || workers > 1024 { problems.append("workers must be between 1 and 1024 (got \(workers))") }
+        var plans: [ScenarioPlan] = []
+        var idBase = 0
+        for name in options.scenarios.keys.sorted() {
+            let scenario = options.scenarios[name]!
+            if !isValidName(name) {
+                problems.append("scenario name '\(name)' may only hold letters, digits, '_', '-' and '.'")
+            }
+            let scenarioProblems = scenario.validate()
+            problems += scenarioProblems.map { "scenario '\(name)': \($0)" }
+            guard scenarioProblems.isEmpty, workers >= 1 else { continue }
+            let maxVUs = scenario.executor.maxVUs
+            var shared: SharedIterations?
+            if case .constantVUs(let c) = scenario.executor, let n = c.iterations { shared = SharedIterations(total: n) }
+            plans.append(ScenarioPlan(
+                name: name, scenario: scenario,
+                startOffset: scenario.startTime.nanoseconds,
+                activeDuration: scenario.executor.activeDuration.nanoseconds,
+                gracefulStop: scenario.gracefulStop.nanoseconds,
+                participants: max(1, min(workers, maxVUs)),
+                idBase: idBase, sharedIterations: shared))
+            idBase += maxVUs
+        }
+        if !problems.isEmpty { throw ConfigurationError(problems) }
+        return ExecutionPlan(workerCount: workers, scenarios: plans)
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || $0 == "_" || $0 == "-" || $0 == "."
+        }
+    }
+}

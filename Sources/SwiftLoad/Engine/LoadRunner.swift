@@ -1,0 +1,132 @@
+import CEpoll
+import Foundation
+
+/// Runs a load test in this process: plans it, starts the workers, merges their snapshots once
+/// a second, handles Ctrl-C, evaluates thresholds and returns the result.
+public enum LoadRunner {
+    /// Exit codes, as k6 uses them where it has one.
+    public enum ExitCode {
+        public static let ok = 0
+        public static let runtimeFailure = 1
+        public static let usage = 2
+        public static let thresholdsFailed = 99
+        public static let interrupted = 130
+        public static let terminated = 143
+    }
+
+    /// Runs `script` under `options` and `config`.
+    ///
+    /// - Parameters:
+    ///   - handleSignals: take SIGINT/SIGTERM: the first stops the run (in-flight requests are
+    ///     interrupted) and the result is marked interrupted; a second stops waiting for workers.
+    ///   - progress: receives the run's progress once a second.
+    /// - Throws: `ConfigurationError` for any problem in the options or thresholds, all at once.
+    public static func run(script: @escaping @Sendable (VU) async throws -> Void, options: Options,
+                           config: RunConfig, handleSignals: Bool = false,
+                           progress: ProgressView? = nil) throws(ConfigurationError) -> RunResult {
+        let effective = config.overrides.apply(to: options)
+        var problems: [String] = []
+        let (thresholds, sources) = parseThresholds(effective, cli: config.thresholds, problems: &problems)
+        if let r = config.overrides.rate, r < 1 { problems.append("--rate must be at least 1 (got \(r))") }
+        if let v = config.overrides.vus, v < 1 { problems.append("--vus must be at least 1 (got \(v))") }
+        if let i = config.overrides.iterations, i < 1 { problems.append("--iterations must be at least 1 (got \(i))") }
+        if effective.maxRedirects < 0 { problems.append("maxRedirects must not be negative") }
+        if effective.requestTimeout <= .zero { problems.append("requestTimeout must be positive") }
+        let workerCount = config.workers ?? effective.workers ?? ProcessInfo.processInfo.activeProcessorCount
+        let plan: ExecutionPlan
+        do {
+            plan = try ExecutionPlan.make(options: effective, workers: workerCount)
+        } catch {
+            throw ConfigurationError(problems + error.problems)
+        }
+        if !problems.isEmpty { throw ConfigurationError(problems) }
+
+        CurlMulti.globalInit()
+        if handleSignals { sl_block_stop_signals() }
+        defer { if handleSignals { sl_unblock_stop_signals() } }
+
+        let env = Environment.current(overrides: config.env)
+        let settings = HTTPSettings(options: effective, insecureOverride: config.insecure)
+        let mailbox = SnapshotMailbox()
+        let wallStart = Date()
+        // A short lead lets every thread be up before the first iteration is due.
+        let testStart = MonotonicClock.now() &+ 20_000_000
+        let workers = (0..<plan.workerCount).map {
+            Worker(index: $0, plan: plan, settings: settings, env: env, testStart: testStart,
+                   mailbox: mailbox, script: script)
+        }
+        let aggregator = Aggregator(workerCount: plan.workerCount, testStart: testStart)
+        progress?.begin(plan: plan)
+        workers.forEach { $0.start() }
+
+        var interruptReason: String?
+        var giveUpAt: UInt64?
+        while !aggregator.allFinished {
+            let signal: Int32
+            if handleSignals {
+                signal = sl_wait_stop_signal(50_000_000)
+            } else {
+                usleep(50_000)
+                signal = 0
+            }
+            if signal != 0 {
+                if interruptReason == nil {
+                    interruptReason = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+                    progress?.stopping()
+                    workers.forEach { $0.interruptFromOutside() }
+                    giveUpAt = MonotonicClock.now() &+ 5_000_000_000
+                } else {
+                    break   // a second signal: stop waiting and report what arrived
+                }
+            }
+            for s in mailbox.takeAll() { aggregator.add(s) }
+            progress?.update(aggregator: aggregator, now: MonotonicClock.now())
+            if let g = giveUpAt, MonotonicClock.now() > g { break }
+        }
+        for s in mailbox.takeAll() { aggregator.add(s) }
+        aggregator.flush()
+        let elapsed = Double(MonotonicClock.now() &- testStart) / 1e9
+        progress?.finish()
+
+        let evaluator = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: elapsed)
+        let outcomes = thresholds.map { evaluator.evaluate($0) }
+        let exitCode: Int
+        switch interruptReason {
+        case "SIGINT"?: exitCode = ExitCode.interrupted
+        case "SIGTERM"?: exitCode = ExitCode.terminated
+        default: exitCode = outcomes.allSatisfy(\.passed) ? ExitCode.ok : ExitCode.thresholdsFailed
+        }
+        return ResultBuilder(
+            options: effective, plan: plan, config: config, totals: aggregator.totals, points: aggregator.points,
+            thresholds: outcomes, thresholdSources: sources, startTime: wallStart, elapsedSeconds: elapsed,
+            interruptReason: interruptReason, exitCode: exitCode).build()
+    }
+
+    /// Parses the script's and the command line's thresholds, collecting every syntax error.
+    static func parseThresholds(_ options: Options, cli: [String],
+                                problems: inout [String]) -> ([Threshold], [String: [String]]) {
+        var parsed: [Threshold] = []
+        var sources: [String: [String]] = [:]
+        for key in options.thresholds.keys.sorted() {
+            for expression in options.thresholds[key]!.expressions {
+                do {
+                    let t = try ThresholdParser.parse(metricKey: key, condition: expression)
+                    parsed.append(t)
+                    sources[t.metricKey, default: []].append(t.source)
+                } catch {
+                    problems.append("in thresholds[\"\(key)\"]: \(error)")
+                }
+            }
+        }
+        for text in cli {
+            do {
+                let t = try ThresholdParser.parse(text)
+                parsed.append(t)
+                sources[t.metricKey, default: []].append(t.source)
+            } catch {
+                problems.append("--threshold: \(error)")
+            }
+        }
+        return (parsed, sources)
+    }
+}

@@ -1,0 +1,119 @@
+/// Where an iteration is told to start: `scheduled` is the open model's planned start (latency
+/// is measured from it); nil in closed models, where an iteration starts when the last ended.
+struct IterationStart {
+    let scheduled: UInt64?
+}
+
+/// Runs one scenario's share on one worker: creates its VUs as tasks on the worker's executor,
+/// runs their iterations, and stops them when the scenario ends. Subclasses decide when
+/// iterations start (`begin` and `nextIteration`); one subclass per executor.
+class ScenarioRunner: @unchecked Sendable {
+    // @unchecked: a runner lives on its worker's thread; VU tasks capture it but run there too.
+    let plan: ExecutionPlan.ScenarioPlan
+    unowned let worker: Worker
+    let script: @Sendable (VU) async throws -> Void
+    private(set) var vus: [VU] = []
+    private var liveVUs = 0
+    private(set) var started = false
+    /// No new iterations once set: the active phase ended or the run is stopping.
+    private(set) var stopping = false
+
+    init(plan: ExecutionPlan.ScenarioPlan, worker: Worker, script: @escaping @Sendable (VU) async throws -> Void) {
+        self.plan = plan
+        self.worker = worker
+        self.script = script
+    }
+
+    var context: WorkerContext { worker.context }
+    var isFinished: Bool { started && liveVUs == 0 }
+
+    /// Starts the scenario's share at `now`: its end and graceful-stop deadlines count from here.
+    final func start(now: UInt64) {
+        started = true
+        let end = now &+ plan.activeDuration
+        context.loop.schedule(at: end) { [self] in endActivePhase() }
+        context.loop.schedule(at: end &+ plan.gracefulStop) { [self] in interruptAll() }
+        begin(now: now)
+        if liveVUs == 0 { worker.runnerFinished() }
+    }
+
+    /// Creates this worker's VUs for the scenario (subclass).
+    func begin(now: UInt64) {}
+
+    /// The next iteration for `vu`, or nil when it should exit (subclass).
+    func nextIteration(for vu: VU) async -> IterationStart? { nil }
+
+    /// Called when a VU finished an iteration and is about to ask for the next one.
+    func iterationEnded(_ vu: VU) {}
+
+    /// Called once when the active phase ends (subclass hook; call super).
+    func endActivePhase() {
+        stopping = true
+    }
+
+    /// Interrupts every VU: the graceful stop ran out, or the run is being stopped now.
+    final func interruptAll() {
+        if !stopping { endActivePhase() }
+        for vu in vus { vu.interrupt() }
+    }
+
+    /// Creates VU number `index` of this worker's share.
+    final func makeVU(index: Int) -> VU {
+        let vu = VU(id: plan.vuID(worker: context.index, index: index), scenario: plan.name, context: context)
+        vus.append(vu)
+        context.allocatedVUs += 1
+        context.recorder.scenario(plan.name).vusAllocated += 1
+        return vu
+    }
+
+    /// Starts `vu`'s task on the worker's executor, optionally with a first iteration.
+    final func spawn(_ vu: VU, first: IterationStart?) {
+        liveVUs += 1
+        Task(executorPreference: worker.executor) { [self] in
+            await run(vu, first: first)
+        }
+    }
+
+    private func run(_ vu: VU, first: IterationStart?) async {
+        var next = first
+        if next == nil { next = await nextIteration(for: vu) }
+        while let start = next {
+            await runIteration(vu, start)
+            iterationEnded(vu)
+            next = await nextIteration(for: vu)
+        }
+        liveVUs -= 1
+        if liveVUs == 0 { worker.runnerFinished() }
+    }
+
+    private func runIteration(_ vu: VU, _ start: IterationStart) async {
+        let ctx = context
+        vu.iteration += 1
+        vu.scheduledStart = start.scheduled
+        let begin = start.scheduled ?? MonotonicClock.now()
+        ctx.activeIterations += 1
+        var failure: String?
+        var interrupted = false
+        do {
+            try await script(vu)
+        } catch {
+            // A script that catches Interrupted and throws something else was still interrupted.
+            if error is Interrupted || vu.isInterrupted { interrupted = true }
+            else { failure = String(describing: error) }
+        }
+        ctx.activeIterations -= 1
+        vu.scheduledStart = nil
+        let m = ctx.recorder.scenario(plan.name)
+        if interrupted {
+            m.interrupted += 1
+            return
+        }
+        m.iterationDuration.recordNanoseconds(MonotonicClock.now() &- begin)
+        if let failure {
+            m.failed += 1
+            m.recordScriptError(failure)
+        } else {
+            m.completed += 1
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// What a compiled scenario's `main` does: read the run configuration from `swiftload run`,
+/// run, print the summary, write the requested reports and exit with the run's code.
+enum ScriptMain {
+    static func run<T: LoadTest>(_ test: T.Type) -> Never {
+        let config: RunConfig
+        if let raw = ProcessInfo.processInfo.environment[RunConfig.environmentKey] {
+            do {
+                config = try JSONDecoder().decode(RunConfig.self, from: Data(raw.utf8))
+            } catch {
+                fail("cannot read \(RunConfig.environmentKey): \(error)", code: LoadRunner.ExitCode.usage)
+            }
+        } else {
+            config = RunConfig(scriptPath: CommandLine.arguments.first)
+        }
+        let progress = ProgressView.automatic(quiet: config.quiet, plainEverySeconds: config.plainProgressInterval)
+        let result: RunResult
+        do {
+            result = try LoadRunner.run(script: { try await T.iteration($0) }, options: T.options, config: config,
+                                        handleSignals: true, progress: progress)
+        } catch {
+            for problem in error.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
+            exit(Int32(LoadRunner.ExitCode.usage))
+        }
+        FileHandle.standardOutput.write(Data(ConsoleSummary.render(result).utf8))
+        var code = result.exitCode
+        for output in config.outputs {
+            do {
+                switch output.format {
+                case "json": try JSONReport.write(result, to: output.path)
+                default: throw AtomicFile.WriteError(path: output.path, reason: "unknown format \(output.format)")
+                }
+                FileHandle.standardError.write(Data("wrote \(output.format) report: \(output.path)\n".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                code = LoadRunner.ExitCode.runtimeFailure
+            }
+        }
+        exit(Int32(code))
+    }
+
+    static func fail(_ message: String, code: Int) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        exit(Int32(code))
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// One OS thread with its own event loop, libcurl multi handle, VUs and recorder. Workers share
+/// nothing on the hot path; they post a snapshot of their metrics once a second.
+final class Worker: DeadlineSource, @unchecked Sendable {
+    // @unchecked: after `start`, everything here is touched only on the worker's thread, except
+    // `loop.execute`, which is thread-safe.
+    let index: Int
+    let loop: EventLoop
+    let executor: LoopExecutor
+    let context: WorkerContext
+    private let plan: ExecutionPlan
+    private let script: @Sendable (VU) async throws -> Void
+    private let testStart: UInt64
+    private let mailbox: SnapshotMailbox
+    private var runners: [ScenarioRunner] = []
+    private var interval = 0
+    private var stopped = false
+
+    init(index: Int, plan: ExecutionPlan, settings: HTTPSettings, env: Environment, testStart: UInt64,
+         mailbox: SnapshotMailbox, script: @escaping @Sendable (VU) async throws -> Void) {
+        self.index = index
+        self.plan = plan
+        self.script = script
+        self.testStart = testStart
+        self.mailbox = mailbox
+        loop = EventLoop()
+        executor = LoopExecutor(loop: loop)
+        context = WorkerContext(index: index, loop: loop, http: settings, env: env)
+    }
+
+    /// Starts the worker's thread; it ends after posting its final snapshot.
+    func start() {
+        let thread = Thread { [self] in main() }
+        thread.name = "swiftload-worker-\(index)"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Interrupts every scenario now (Ctrl-C): in-flight requests are cancelled and counted as
+    /// interrupted. Safe from any thread.
+    func interruptFromOutside() {
+        loop.execute { [self] in
+            for runner in runners where runner.started { runner.interruptAll() }
+            // Scenarios that have not started yet never will.
+            stopped = true
+            runnerFinished()
+        }
+    }
+
+    private func main() {
+        loop.addDeadlineSource(self)
+        for scenario in plan.scenarios where index < scenario.participants {
+            let runner: ScenarioRunner
+            switch scenario.scenario.executor {
+            case .constantVUs: runner = ConstantVUsRunner(plan: scenario, worker: self, script: script)
+            case .constantArrivalRate: runner = ConstantArrivalRateRunner(plan: scenario, worker: self, script: script)
+            }
+            runners.append(runner)
+            loop.schedule(at: testStart &+ scenario.startOffset) { [self] in
+                if !stopped { runner.start(now: MonotonicClock.now()) }
+            }
+        }
+        if runners.isEmpty { loop.stop() }
+        loop.run()
+        for runner in runners {
+            for vu in runner.vus { vu.close() }
+        }
+        mailbox.post(snapshot(final: true))
+    }
+
+    /// Called by a runner whose VUs have all exited; stops the loop once every runner is done.
+    func runnerFinished() {
+        if runners.allSatisfy({ $0.isFinished || (stopped && !$0.started) }) { loop.stop() }
+    }
+
+    private func snapshot(final: Bool) -> WorkerSnapshot {
+        let s = WorkerSnapshot(worker: index, interval: interval, recorder: context.recorder,
+                               activeIterations: context.activeIterations, allocatedVUs: context.allocatedVUs,
+                               isFinal: final, taken: MonotonicClock.now())
+        context.recorder = Recorder()
+        return s
+    }
+
+    // MARK: the 1 Hz tick
+
+    var nextDeadline: UInt64? { testStart &+ UInt64(interval + 1) &* 1_000_000_000 }
+
+    func fire(now: UInt64) {
+        mailbox.post(snapshot(final: false))
+        interval += 1
+    }
+}

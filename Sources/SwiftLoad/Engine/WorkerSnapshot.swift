@@ -1,0 +1,33 @@
+import Synchronization
+
+/// One worker's metrics for one 1-second interval (or the partial last one), handed to the
+/// coordinator. The worker never touches the recorder again after posting it.
+struct WorkerSnapshot: @unchecked Sendable {
+    // @unchecked: ownership of `recorder` moves to the coordinator with the snapshot.
+    let worker: Int
+    /// Interval index: 0 covers the first second after the test's start.
+    let interval: Int
+    let recorder: Recorder
+    let activeIterations: Int
+    let allocatedVUs: Int
+    /// The worker has finished; this was its partial last interval.
+    let isFinal: Bool
+    /// When the snapshot was taken.
+    let taken: UInt64
+}
+
+/// The only channel from workers to the coordinator: at most one post per worker per second.
+final class SnapshotMailbox: Sendable {
+    private let queue = Mutex<[WorkerSnapshot]>([])
+
+    func post(_ snapshot: WorkerSnapshot) {
+        queue.withLock { $0.append(snapshot) }
+    }
+
+    func takeAll() -> [WorkerSnapshot] {
+        queue.withLock { q in
+            defer { q.removeAll() }
+            return q
+        }
+    }
+}

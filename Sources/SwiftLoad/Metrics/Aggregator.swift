@@ -1,0 +1,93 @@
+/// The coordinator's side of the 1 Hz hand-off: merges worker snapshots into run totals and into
+/// one time-series point per second.
+///
+/// A point is complete when every worker still running has reported its interval; workers that
+/// finished early count as reported. Late snapshots still land in their own interval.
+final class Aggregator {
+    let workerCount: Int
+    let testStart: UInt64
+    /// Everything recorded so far.
+    let totals = Recorder()
+    private(set) var points: [TimeSeriesPoint] = []
+    private var pending: [Int: PendingInterval] = [:]
+    private var lastReported: [Int]
+    private(set) var finishedWorkers = Set<Int>()
+    /// Highest VU count seen per scenario is not tracked per scenario on the hot path; this is the
+    /// sum over workers of their allocated VUs at their last report.
+    private var allocatedByWorker: [Int]
+    private var activeByWorker: [Int]
+
+    private final class PendingInterval {
+        let recorder = Recorder()
+        var end: UInt64 = 0
+    }
+
+    init(workerCount: Int, testStart: UInt64) {
+        self.workerCount = workerCount
+        self.testStart = testStart
+        lastReported = Array(repeating: -1, count: workerCount)
+        allocatedByWorker = Array(repeating: 0, count: workerCount)
+        activeByWorker = Array(repeating: 0, count: workerCount)
+    }
+
+    var allFinished: Bool { finishedWorkers.count == workerCount }
+    var allocatedVUs: Int { allocatedByWorker.reduce(0, +) }
+    var activeVUs: Int { activeByWorker.reduce(0, +) }
+
+    func add(_ s: WorkerSnapshot) {
+        totals.merge(s.recorder)
+        let p = pending[s.interval] ?? PendingInterval()
+        p.recorder.merge(s.recorder)
+        p.end = max(p.end, s.isFinal ? s.taken : testStart &+ UInt64(s.interval + 1) &* 1_000_000_000)
+        pending[s.interval] = p
+        lastReported[s.worker] = max(lastReported[s.worker], s.interval)
+        allocatedByWorker[s.worker] = s.allocatedVUs
+        activeByWorker[s.worker] = s.isFinal ? 0 : s.activeIterations
+        if s.isFinal { finishedWorkers.insert(s.worker) }
+        closeCompleteIntervals()
+    }
+
+    /// Turns every interval all workers have reported into a point, in order.
+    private func closeCompleteIntervals() {
+        while let next = pending.keys.min() {
+            let complete = (0..<workerCount).allSatisfy { finishedWorkers.contains($0) || lastReported[$0] >= next }
+            guard complete, let p = pending.removeValue(forKey: next) else { return }
+            points.append(point(interval: next, p))
+        }
+    }
+
+    private func point(interval: Int, _ p: PendingInterval) -> TimeSeriesPoint {
+        let begin = testStart &+ UInt64(interval) &* 1_000_000_000
+        let seconds = max(0.001, Double(p.end &- begin) / 1e9)
+        let all = p.recorder.allRequests()
+        let d = all.duration
+        func ms(_ pct: Double) -> Double { d.totalCount > 0 ? Double(d.valueAtPercentile(pct)) / 1000 : 0 }
+        var byName: [String: NamePoint] = [:]
+        for (name, m) in p.recorder.requests {
+            let h = m.duration
+            byName[name] = NamePoint(
+                requests: m.requests, failures: m.failures,
+                p50: Double(h.valueAtPercentile(50)) / 1000, p95: Double(h.valueAtPercentile(95)) / 1000,
+                p99: Double(h.valueAtPercentile(99)) / 1000, max: Double(h.maxRecorded) / 1000)
+        }
+        var iterations = 0, dropped = 0
+        for s in p.recorder.scenarios.values {
+            iterations += s.completed + s.failed
+            dropped += s.dropped
+        }
+        return TimeSeriesPoint(
+            t: Double(interval) + seconds, seconds: seconds,
+            requests: all.requests, failures: all.failures, rps: Double(all.requests) / seconds,
+            p50: ms(50), p90: ms(90), p95: ms(95), p99: ms(99), max: d.totalCount > 0 ? Double(d.maxRecorded) / 1000 : 0,
+            iterations: iterations, droppedIterations: dropped,
+            activeVUs: activeVUs, vus: allocatedVUs,
+            bytesReceived: all.bytesReceived, bytesSent: all.bytesSent, byName: byName)
+    }
+
+    /// Closes whatever is still pending (the run ended without some worker's report).
+    func flush() {
+        for interval in pending.keys.sorted() {
+            if let p = pending.removeValue(forKey: interval) { points.append(point(interval: interval, p)) }
+        }
+    }
+}

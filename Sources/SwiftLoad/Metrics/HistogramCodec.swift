@@ -1,0 +1,47 @@
+import Histogram
+
+/// A latency histogram in the result file: the non-empty buckets as `[value, count]` pairs.
+///
+/// `value` is the highest value equivalent to the bucket, so recording `count` of it into a
+/// histogram of the same shape (microseconds, 3 significant digits, 1 µs … 1 h) puts the counts
+/// back into the same bucket: merging results from several runs or machines is exact.
+public struct EncodedHistogram: Codable, Sendable, Equatable {
+    public var unit: String
+    public var significantDigits: Int
+    public var lowest: UInt64
+    public var highest: UInt64
+    public var count: UInt64
+    public var min: UInt64
+    public var max: UInt64
+    public var buckets: [[UInt64]]
+
+    init(_ h: LatencyHistogram) {
+        unit = "us"
+        significantDigits = 3
+        lowest = h.lowestDiscernibleValue
+        highest = h.highestTrackableValue
+        count = h.totalCount
+        min = h.totalCount > 0 ? h.min : 0
+        max = h.totalCount > 0 ? h.maxRecorded : 0
+        buckets = h.recordedValues().map { [$0.value, UInt64($0.count)] }
+    }
+
+    /// Why this histogram cannot be decoded into the shared shape, or nil when it can.
+    public var incompatibility: String? {
+        if unit != "us" { return "unit \(unit) (expected us)" }
+        if significantDigits != 3 { return "\(significantDigits) significant digits (expected 3)" }
+        if lowest != 1 { return "lowest value \(lowest) (expected 1)" }
+        if buckets.contains(where: { $0.count != 2 }) { return "a bucket is not a [value, count] pair" }
+        if buckets.reduce(UInt64(0), { $0 &+ $1[1] }) != count { return "bucket counts do not add up to count" }
+        return nil
+    }
+
+    /// The histogram back in memory (values above one hour are clamped to it).
+    public func decode() -> LatencyHistogram {
+        var h = LatencyHistogram.latency()
+        for b in buckets where b.count == 2 {
+            h.record(Swift.min(b[0], LatencyHistogram.highestMicroseconds), count: b[1])
+        }
+        return h
+    }
+}

@@ -1,0 +1,99 @@
+/// One worker's metrics for one interval.
+///
+/// Only the worker's thread touches a recorder until the 1 Hz tick hands it to the aggregator and
+/// the worker starts a fresh one, so there are no locks on the hot path. The aggregator reuses the
+/// same type, with `merge`, for run totals.
+final class Recorder {
+    var requests: [String: RequestMetrics] = [:]
+    var checks: [String: CheckTally] = [:]
+    var scenarios: [String: ScenarioMetrics] = [:]
+    /// Requests cancelled by a stop (graceful stop ran out, Ctrl-C): neither successes nor errors.
+    var interruptedRequests = 0
+
+    /// The metrics for a request name, created on first use.
+    @inline(__always)
+    func request(_ name: String) -> RequestMetrics {
+        if let m = requests[name] { return m }
+        let m = RequestMetrics()
+        requests[name] = m
+        return m
+    }
+
+    func scenario(_ name: String) -> ScenarioMetrics {
+        if let m = scenarios[name] { return m }
+        let m = ScenarioMetrics()
+        scenarios[name] = m
+        return m
+    }
+
+    func recordCheck(_ name: String, passed: Bool) {
+        if passed { checks[name, default: CheckTally()].passes += 1 }
+        else { checks[name, default: CheckTally()].fails += 1 }
+    }
+
+    func merge(_ o: Recorder) {
+        for (name, m) in o.requests { request(name).merge(m) }
+        for (name, c) in o.checks {
+            checks[name, default: CheckTally()].passes += c.passes
+            checks[name, default: CheckTally()].fails += c.fails
+        }
+        for (name, s) in o.scenarios { scenario(name).merge(s) }
+        interruptedRequests += o.interruptedRequests
+    }
+
+    /// All request names merged into one set of metrics (the "all" row).
+    func allRequests() -> RequestMetrics {
+        let total = RequestMetrics()
+        for m in requests.values { total.merge(m) }
+        return total
+    }
+}
+
+/// Passes and failures of one named check.
+public struct CheckTally: Codable, Sendable, Equatable {
+    public var passes = 0
+    public var fails = 0
+}
+
+/// Iteration counts and timing for one scenario.
+final class ScenarioMetrics {
+    /// Iterations that ran to the end without throwing.
+    var completed = 0
+    /// Iterations whose script threw an error (the error is tallied in `scriptErrors`).
+    var failed = 0
+    /// Iterations cut short by a stop.
+    var interrupted = 0
+    /// Open-model arrivals that found no free virtual user and no room to add one.
+    var dropped = 0
+    /// VUs created (VUs are never freed during a run, so the total is the most the scenario had).
+    var vusAllocated = 0
+    /// From the scheduled (open model) or actual (closed model) start to the end of the iteration.
+    var iterationDuration = LatencyHistogram.latency()
+    var scriptErrors: [String: ErrorTally] = [:]
+
+    /// Distinct script error messages kept; beyond this they are tallied under one key, so a
+    /// script that puts a counter in its error text cannot grow memory without bound.
+    static let maxDistinctErrors = 50
+
+    func recordScriptError(_ message: String) {
+        let key = scriptErrors[message] != nil || scriptErrors.count < Self.maxDistinctErrors
+            ? message : "(other script errors)"
+        scriptErrors[key, default: ErrorTally(count: 0, sample: key)].count += 1
+    }
+
+    func merge(_ o: ScenarioMetrics) {
+        completed += o.completed
+        failed += o.failed
+        interrupted += o.interrupted
+        dropped += o.dropped
+        vusAllocated += o.vusAllocated
+        iterationDuration.add(o.iterationDuration)
+        for (k, v) in o.scriptErrors {
+            if scriptErrors[k] != nil || scriptErrors.count < Self.maxDistinctErrors {
+                scriptErrors[k, default: ErrorTally(count: 0, sample: k)].merge(v)
+            } else {
+                scriptErrors["(other script errors)", default: ErrorTally(count: 0, sample: "(other script errors)")].count += v.count
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+/// The end-of-test summary printed to standard output: per request name and overall, count,
+/// RPS, error rate and the latency distribution; then checks, iterations, errors and thresholds.
+public enum ConsoleSummary {
+    public static func render(_ r: RunResult) -> String {
+        var out: [String] = []
+        let script = r.run.script.map { "  \($0)" } ?? ""
+        out.append("swiftload \(r.tool.version)\(script)")
+        for s in r.options.scenarios {
+            out.append("  scenario \(s.name): \(s.executor), \(s.description)")
+        }
+        var runLine = String(format: "  ran %.1fs on %d worker%@", r.run.durationSeconds, r.run.workers,
+                             r.run.workers == 1 ? "" : "s")
+        if r.run.interrupted { runLine += " (INTERRUPTED by \(r.run.interruptReason ?? "a signal"): partial results)" }
+        out.append(runLine)
+        out.append("")
+
+        let rows = r.byName + (r.byName.count > 1 || r.byName.isEmpty ? [r.requests] : [])
+        out += latencyTable(title: "latency", rows: rows, stats: \.duration)
+        if r.options.scenarios.contains(where: { $0.executor.contains("arrival") }) {
+            out.append("")
+            out.append("  (open model: latency is measured from each iteration's scheduled start; service time below is from the real send)")
+            out += latencyTable(title: "service time", rows: rows, stats: \.serviceTime)
+        }
+
+        if !r.checks.isEmpty {
+            out.append("")
+            out.append("  checks")
+            for c in r.checks {
+                let mark = c.fails == 0 ? "✓" : "✗"
+                out.append("    \(mark) \(c.name)  \(NumberFormat.grouped(c.passes)) passed, \(NumberFormat.grouped(c.fails)) failed (\(NumberFormat.percent(c.rate)))")
+            }
+        }
+
+        out.append("")
+        for s in r.scenarios {
+            var line = "  iterations \(s.name): \(NumberFormat.grouped(s.iterations)) (\(NumberFormat.rate(s.iterationRate))/s)"
+            line += ", failed \(NumberFormat.grouped(s.failedIterations))"
+            line += ", interrupted \(NumberFormat.grouped(s.interruptedIterations))"
+            line += ", dropped \(NumberFormat.grouped(s.droppedIterations))"
+            line += ", VUs \(s.vusMax)"
+            if s.iterationDuration.count > 0 {
+                line += ", duration p50 \(DurationFormat.milliseconds(s.iterationDuration.med)) p99 \(DurationFormat.milliseconds(s.iterationDuration.p99))"
+            }
+            out.append(line)
+        }
+        if r.interruptedRequests > 0 {
+            out.append("  interrupted requests: \(NumberFormat.grouped(r.interruptedRequests)) (cancelled by the stop, not counted as errors)")
+        }
+        let secs = max(r.run.durationSeconds, 0.001)
+        out.append("  data received \(NumberFormat.bytes(r.requests.bytesReceived)) (\(NumberFormat.bytes(Int(Double(r.requests.bytesReceived) / secs)))/s), sent \(NumberFormat.bytes(r.requests.bytesSent))")
+
+        if !r.errors.isEmpty {
+            out.append("")
+            out.append("  errors")
+            for e in r.errors.prefix(20) {
+                let label = e.kind == "script" ? "script error" : (ErrorClass(rawValue: e.errorClass)?.label ?? e.errorClass)
+                out.append("    \(NumberFormat.grouped(e.count).leftPadded(9))  \(e.name): \(label): \(sanitize(e.sample))")
+            }
+            if r.errors.count > 20 { out.append("    … \(r.errors.count - 20) more in the JSON result") }
+        }
+
+        if !r.thresholds.isEmpty {
+            out.append("")
+            out.append("  thresholds")
+            for t in r.thresholds {
+                let mark = t.passed ? "✓" : "✗"
+                let actual: String
+                if let v = t.actual {
+                    switch t.unit {
+                    case "ms": actual = DurationFormat.milliseconds(v)
+                    case "rate": actual = NumberFormat.percent(v)
+                    case "/s": actual = String(format: "%.1f/s", v)
+                    default: actual = NumberFormat.grouped(Int(v))
+                    }
+                } else {
+                    actual = t.note ?? "no value"
+                }
+                out.append("    \(mark) \(t.metric): \(t.condition)  (actual \(actual))")
+            }
+            let failed = r.thresholds.filter { !$0.passed }.count
+            out.append(failed == 0 ? "  all thresholds passed" : "  \(failed) of \(r.thresholds.count) thresholds FAILED")
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func latencyTable(title: String, rows: [RequestGroupStats],
+                                     stats: KeyPath<RequestGroupStats, TrendStats>) -> [String] {
+        let nameWidth = min(40, max(title.count, rows.map { $0.name.count }.max() ?? 0))
+        let headers = ["count", "rps", "errors", "avg", "min", "med", "p90", "p95", "p99", "p99.9", "max"]
+        var lines = ["  " + title.padded(nameWidth) + headers.map { $0.leftPadded(9) }.joined()]
+        for row in rows {
+            let t = row[keyPath: stats]
+            let times = [t.avg, t.min, t.med, t.p90, t.p95, t.p99, t.p999, t.max]
+                .map { t.count > 0 ? DurationFormat.milliseconds($0) : "-" }
+            let cells = [NumberFormat.grouped(row.count), NumberFormat.rate(row.rps), NumberFormat.percent(row.errorRate)] + times
+            lines.append("  " + truncate(row.name, nameWidth).padded(nameWidth) + cells.map { $0.leftPadded(9) }.joined())
+        }
+        return lines
+    }
+
+    private static func truncate(_ s: String, _ width: Int) -> String {
+        s.count <= width ? s : String(s.prefix(width - 1)) + "…"
+    }
+
+    /// One line, printable: server strings must not move the cursor or ring the bell.
+    static func sanitize(_ s: String) -> String {
+        String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) }.prefix(160))
+    }
+}
+
+extension String {
+    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    func leftPadded(_ width: Int) -> String { count >= width ? " " + self : String(repeating: " ", count: width - count) + self }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import CCurl
+
+/// Builds the `RunResult` of a finished run from the aggregated metrics.
+struct ResultBuilder {
+    let options: Options
+    let plan: ExecutionPlan
+    let config: RunConfig
+    let totals: Recorder
+    let points: [TimeSeriesPoint]
+    let thresholds: [ThresholdOutcome]
+    let thresholdSources: [String: [String]]
+    let startTime: Date
+    let elapsedSeconds: Double
+    let interruptReason: String?
+    let exitCode: Int
+
+    func build() -> RunResult {
+        let names = totals.requests.keys.sorted()
+        let byName = names.map { stats(name: $0, totals.requests[$0]!) }
+        return RunResult(
+            schemaVersion: RunResult.currentSchemaVersion,
+            tool: ToolInfo(name: "swiftload", version: SwiftLoadVersion.current, libcurl: Self.libcurlVersion),
+            run: RunInfo(
+                script: config.scriptPath, startTime: Self.iso8601(startTime),
+                durationSeconds: elapsedSeconds,
+                plannedDurationSeconds: Double(plan.plannedDuration) / 1e9,
+                interrupted: interruptReason != nil, interruptReason: interruptReason,
+                workers: plan.workerCount, machine: Self.machine()),
+            options: optionsEcho(),
+            requests: stats(name: "all", totals.allRequests()),
+            byName: byName,
+            scenarios: plan.scenarios.map { scenarioStats($0) },
+            checks: totals.checks.keys.sorted().map { name in
+                let c = totals.checks[name]!
+                return CheckStats(name: name, passes: c.passes, fails: c.fails,
+                                  rate: c.passes + c.fails > 0 ? Double(c.passes) / Double(c.passes + c.fails) : 0)
+            },
+            errors: errorRows(),
+            interruptedRequests: totals.interruptedRequests,
+            thresholds: thresholds,
+            timeSeries: points,
+            histograms: histograms(),
+            exitCode: exitCode)
+    }
+
+    private func stats(name: String, _ m: RequestMetrics) -> RequestGroupStats {
+        RequestGroupStats(
+            name: name, count: m.requests, failures: m.failures,
+            errorRate: m.requests > 0 ? Double(m.failures) / Double(m.requests) : 0,
+            rps: elapsedSeconds > 0 ? Double(m.requests) / elapsedSeconds : 0,
+            bytesReceived: m.bytesReceived, bytesSent: m.bytesSent,
+            statuses: Dictionary(uniqueKeysWithValues: m.statuses.map { (String($0.key), $0.value) }),
+            duration: TrendStats(m.duration), serviceTime: TrendStats(m.serviceTime),
+            blocked: TrendStats(m.blocked), connecting: TrendStats(m.connecting),
+            tlsHandshaking: TrendStats(m.tlsHandshaking), waiting: TrendStats(m.waiting),
+            receiving: TrendStats(m.receiving))
+    }
+
+    private func scenarioStats(_ p: ExecutionPlan.ScenarioPlan) -> ScenarioStats {
+        let m = totals.scenarios[p.name] ?? ScenarioMetrics()
+        return ScenarioStats(
+            name: p.name, executor: p.scenario.executor.name,
+            iterations: m.completed, failedIterations: m.failed, interruptedIterations: m.interrupted,
+            droppedIterations: m.dropped,
+            iterationRate: elapsedSeconds > 0 ? Double(m.completed) / elapsedSeconds : 0,
+            iterationDuration: TrendStats(m.iterationDuration), vusMax: m.vusAllocated)
+    }
+
+    private func errorRows() -> [ErrorRow] {
+        var rows: [ErrorRow] = []
+        for name in totals.requests.keys.sorted() {
+            for (cls, tally) in totals.requests[name]!.errors.sorted(by: { $0.key < $1.key }) {
+                rows.append(ErrorRow(kind: "request", name: name, errorClass: cls.rawValue, sample: tally.sample,
+                                     count: tally.count))
+            }
+        }
+        for name in totals.scenarios.keys.sorted() {
+            for (message, tally) in totals.scenarios[name]!.scriptErrors.sorted(by: { $0.key < $1.key }) {
+                rows.append(ErrorRow(kind: "script", name: name, errorClass: "script", sample: message, count: tally.count))
+            }
+        }
+        return rows.sorted { $0.count > $1.count }
+    }
+
+    private func histograms() -> HistogramSet {
+        var requests: [String: [String: EncodedHistogram]] = [:]
+        for (name, m) in totals.requests {
+            var perMetric: [String: EncodedHistogram] = [:]
+            for metric in TrendMetric.allCases { perMetric[metric.rawValue] = EncodedHistogram(m.histogram(for: metric)) }
+            requests[name] = perMetric
+        }
+        var iterations: [String: EncodedHistogram] = [:]
+        for (name, s) in totals.scenarios { iterations[name] = EncodedHistogram(s.iterationDuration) }
+        return HistogramSet(requests: requests, iterations: iterations)
+    }
+
+    private func optionsEcho() -> OptionsEcho {
+        OptionsEcho(
+            scenarios: plan.scenarios.map { p in
+                let s = p.scenario
+                var echo = ScenarioEcho(name: p.name, executor: s.executor.name, description: s.executor.summary,
+                                        startTimeSeconds: s.startTime.seconds, gracefulStopSeconds: s.gracefulStop.seconds)
+                switch s.executor {
+                case .constantVUs(let c):
+                    echo.vus = c.vus
+                    echo.durationSeconds = c.activeDuration.seconds
+                    echo.iterations = c.iterations
+                case .constantArrivalRate(let a):
+                    echo.rate = a.rate
+                    echo.timeUnitSeconds = a.timeUnit.seconds
+                    echo.durationSeconds = a.duration.seconds
+                    echo.preAllocatedVUs = a.preAllocatedVUs
+                    echo.maxVUs = a.maxVUs
+                }
+                return echo
+            },
+            thresholds: thresholdSources,
+            requestTimeoutSeconds: options.requestTimeout.seconds,
+            insecureSkipTLSVerify: options.insecureSkipTLSVerify || config.insecure,
+            maxRedirects: options.maxRedirects,
+            envKeys: config.env.keys.sorted())
+    }
+
+    static var libcurlVersion: String {
+        guard let info = curl_version_info(SL_CURLVERSION_NOW), let v = info.pointee.version else { return "" }
+        return String(cString: v)
+    }
+
+    static func iso8601(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: date)
+    }
+
+    static func machine() -> MachineInfo {
+        var u = utsname()
+        uname(&u)
+        func field<T>(_ t: T) -> String {
+            withUnsafeBytes(of: t) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        return MachineInfo(hostname: ProcessInfo.processInfo.hostName, os: "\(field(u.sysname)) \(field(u.release))",
+                           arch: field(u.machine), cpus: ProcessInfo.processInfo.activeProcessorCount)
+    }
+}

@@ -1,0 +1,174 @@
+/// Everything a run produced, as written by `--out json=PATH` (schema: `docs/result-schema.md`,
+/// `schema/result.schema.json`). Reports of every format are rendered from this value.
+public struct RunResult: Codable, Sendable {
+    /// Bumped on any change a reader of older files could trip over.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var tool: ToolInfo
+    public var run: RunInfo
+    public var options: OptionsEcho
+    /// All requests together.
+    public var requests: RequestGroupStats
+    /// One entry per request name, sorted by name.
+    public var byName: [RequestGroupStats]
+    public var scenarios: [ScenarioStats]
+    public var checks: [CheckStats]
+    public var errors: [ErrorRow]
+    /// Requests cancelled by a stop; not counted as successes or errors.
+    public var interruptedRequests: Int
+    public var thresholds: [ThresholdOutcome]
+    /// One point per second of the run (the last may be shorter).
+    public var timeSeries: [TimeSeriesPoint]
+    public var histograms: HistogramSet
+    /// The process exit code this run ended with.
+    public var exitCode: Int
+}
+
+public struct ToolInfo: Codable, Sendable {
+    public var name: String
+    public var version: String
+    public var libcurl: String
+}
+
+public struct RunInfo: Codable, Sendable {
+    /// The scenario file as given on the command line.
+    public var script: String?
+    /// Wall-clock start, ISO 8601 in UTC.
+    public var startTime: String
+    public var durationSeconds: Double
+    public var plannedDurationSeconds: Double
+    /// True when the run was stopped early (Ctrl-C, SIGTERM); numbers cover the part that ran.
+    public var interrupted: Bool
+    public var interruptReason: String?
+    public var workers: Int
+    public var machine: MachineInfo
+}
+
+public struct MachineInfo: Codable, Sendable {
+    public var hostname: String
+    public var os: String
+    public var arch: String
+    public var cpus: Int
+}
+
+public struct OptionsEcho: Codable, Sendable {
+    public var scenarios: [ScenarioEcho]
+    /// Threshold conditions by metric key, from the script and `--threshold`.
+    public var thresholds: [String: [String]]
+    public var requestTimeoutSeconds: Double
+    public var insecureSkipTLSVerify: Bool
+    public var maxRedirects: Int
+    /// Names of the `--env` variables set (values are not written: they may be secrets).
+    public var envKeys: [String]
+}
+
+public struct ScenarioEcho: Codable, Sendable {
+    public var name: String
+    public var executor: String
+    public var description: String
+    public var startTimeSeconds: Double
+    public var gracefulStopSeconds: Double
+    public var vus: Int?
+    public var durationSeconds: Double?
+    public var iterations: Int?
+    public var rate: Int?
+    public var timeUnitSeconds: Double?
+    public var preAllocatedVUs: Int?
+    public var maxVUs: Int?
+}
+
+public struct RequestGroupStats: Codable, Sendable {
+    public var name: String
+    public var count: Int
+    public var failures: Int
+    public var errorRate: Double
+    /// Requests per second over the run's duration.
+    public var rps: Double
+    public var bytesReceived: Int
+    public var bytesSent: Int
+    /// Responses by HTTP status ("0" for no response).
+    public var statuses: [String: Int]
+    /// From the intended start (scheduled start in open models) to the last byte.
+    public var duration: TrendStats
+    /// From the real start to the last byte (no coordinated-omission correction).
+    public var serviceTime: TrendStats
+    public var blocked: TrendStats
+    public var connecting: TrendStats
+    public var tlsHandshaking: TrendStats
+    public var waiting: TrendStats
+    public var receiving: TrendStats
+}
+
+public struct ScenarioStats: Codable, Sendable {
+    public var name: String
+    public var executor: String
+    public var iterations: Int
+    public var failedIterations: Int
+    public var interruptedIterations: Int
+    public var droppedIterations: Int
+    /// Completed iterations per second over the run's duration.
+    public var iterationRate: Double
+    public var iterationDuration: TrendStats
+    /// The most VUs the scenario had allocated.
+    public var vusMax: Int
+}
+
+public struct CheckStats: Codable, Sendable {
+    public var name: String
+    public var passes: Int
+    public var fails: Int
+    public var rate: Double
+}
+
+public struct ErrorRow: Codable, Sendable {
+    /// "request" for failed requests, "script" for iterations that threw.
+    public var kind: String
+    /// The request name or scenario.
+    public var name: String
+    /// An `ErrorClass` raw value for requests, "script" for script errors.
+    public var errorClass: String
+    public var sample: String
+    public var count: Int
+}
+
+public struct TimeSeriesPoint: Codable, Sendable {
+    /// Seconds from the start to the end of this interval.
+    public var t: Double
+    /// Length of the interval in seconds (1, or less for the last).
+    public var seconds: Double
+    public var requests: Int
+    public var failures: Int
+    public var rps: Double
+    /// Request durations in this interval, all names together (ms).
+    public var p50: Double
+    public var p90: Double
+    public var p95: Double
+    public var p99: Double
+    public var max: Double
+    public var iterations: Int
+    public var droppedIterations: Int
+    /// VUs inside an iteration at the end of the interval.
+    public var activeVUs: Int
+    /// VUs allocated at the end of the interval.
+    public var vus: Int
+    public var bytesReceived: Int
+    public var bytesSent: Int
+    public var byName: [String: NamePoint]
+}
+
+public struct NamePoint: Codable, Sendable {
+    public var requests: Int
+    public var failures: Int
+    public var p50: Double
+    public var p95: Double
+    public var p99: Double
+    public var max: Double
+}
+
+public struct HistogramSet: Codable, Sendable {
+    /// Per request name, per duration metric (`http_req_duration`, …).
+    public var requests: [String: [String: EncodedHistogram]]
+    /// `iteration_duration` per scenario.
+    public var iterations: [String: EncodedHistogram]
+}

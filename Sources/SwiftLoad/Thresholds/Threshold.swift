@@ -1,0 +1,137 @@
+/// A parsed threshold: a metric, optional tag filters and one condition on an aggregate of it.
+///
+/// Grammar (one parser for scripts and `--threshold`):
+///
+///     threshold   = metric [ "{" filter { "," filter } "}" ] ":" condition     (CLI form)
+///     metric key  = metric [ "{" filter { "," filter } "}" ]                    (script key)
+///     filter      = tag ":" value
+///     condition   = aggregation operator number [ unit ]
+///     aggregation = "avg" | "min" | "med" | "max" | "count" | "rate" | "p(" number ")"
+///     operator    = "<" | "<=" | ">" | ">=" | "==" | "!="
+///     unit        = "us" | "µs" | "ms" | "s" | "m"   (durations; a bare number means ms)
+///                 | "%"                              (rates; a bare number is a fraction)
+///
+/// Examples: `http_req_duration{name:home}: p(99) < 200ms`, `http_req_failed: rate < 1%`,
+/// `checks: rate > 0.99`, `dropped_iterations: count == 0`.
+public struct Threshold: Sendable, Equatable, CustomStringConvertible {
+    public var metric: MetricName
+    public var filters: [TagFilter]
+    public var aggregation: Aggregation
+    public var comparison: Comparison
+    /// The bound in the metric's unit: milliseconds for durations, a fraction for rates.
+    public var bound: Double
+    /// The condition as the user wrote it.
+    public var source: String
+
+    /// `metric{tag:value,…}` as written in reports.
+    public var metricKey: String {
+        filters.isEmpty ? metric.rawValue
+            : "\(metric.rawValue){\(filters.map { "\($0.tag):\($0.value)" }.joined(separator: ","))}"
+    }
+
+    public var description: String { "\(metricKey): \(source)" }
+
+    public struct TagFilter: Sendable, Equatable {
+        public var tag: String
+        public var value: String
+    }
+
+    public enum Aggregation: Sendable, Equatable, CustomStringConvertible {
+        case avg, min, med, max, count, rate
+        case percentile(Double)
+
+        public var description: String {
+            switch self {
+            case .avg: return "avg"
+            case .min: return "min"
+            case .med: return "med"
+            case .max: return "max"
+            case .count: return "count"
+            case .rate: return "rate"
+            case .percentile(let p): return "p(\(Self.format(p)))"
+            }
+        }
+
+        static func format(_ p: Double) -> String {
+            p == p.rounded() ? String(Int(p)) : String(p)
+        }
+    }
+
+    public enum Comparison: String, Sendable, Equatable, CaseIterable {
+        case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", equal = "==", notEqual = "!="
+
+        func holds(_ a: Double, _ b: Double) -> Bool {
+            switch self {
+            case .less: return a < b
+            case .lessOrEqual: return a <= b
+            case .greater: return a > b
+            case .greaterOrEqual: return a >= b
+            case .equal: return a == b
+            case .notEqual: return a != b
+            }
+        }
+    }
+}
+
+/// The metrics thresholds can address, by kind.
+public enum MetricName: String, Sendable, CaseIterable {
+    // Durations of requests (trends, milliseconds), filterable by request name.
+    case httpReqDuration = "http_req_duration"
+    case httpReqServiceTime = "http_req_service_time"
+    case httpReqBlocked = "http_req_blocked"
+    case httpReqConnecting = "http_req_connecting"
+    case httpReqTLSHandshaking = "http_req_tls_handshaking"
+    case httpReqWaiting = "http_req_waiting"
+    case httpReqReceiving = "http_req_receiving"
+    /// Iteration durations (trend), filterable by scenario.
+    case iterationDuration = "iteration_duration"
+    // Rates (fractions).
+    case httpReqFailed = "http_req_failed"
+    case checks = "checks"
+    // Counters (count, or rate per second).
+    case httpReqs = "http_reqs"
+    case iterations = "iterations"
+    case droppedIterations = "dropped_iterations"
+    case interruptedIterations = "interrupted_iterations"
+    case failedIterations = "failed_iterations"
+    case dataReceived = "data_received"
+    case dataSent = "data_sent"
+
+    public enum Kind: Sendable { case trend, rate, counter }
+
+    public var kind: Kind {
+        switch self {
+        case .httpReqDuration, .httpReqServiceTime, .httpReqBlocked, .httpReqConnecting,
+             .httpReqTLSHandshaking, .httpReqWaiting, .httpReqReceiving, .iterationDuration:
+            return .trend
+        case .httpReqFailed, .checks:
+            return .rate
+        case .httpReqs, .iterations, .droppedIterations, .interruptedIterations, .failedIterations,
+             .dataReceived, .dataSent:
+            return .counter
+        }
+    }
+
+    /// The tags this metric can be filtered by.
+    public var filterTags: [String] {
+        switch self {
+        case .iterationDuration, .iterations, .droppedIterations, .interruptedIterations, .failedIterations:
+            return ["scenario"]
+        case .checks:
+            return ["check"]
+        case .httpReqFailed, .httpReqs, .dataReceived, .dataSent:
+            return ["name"]
+        default:
+            return ["name"]
+        }
+    }
+
+    /// The aggregations that make sense for this metric.
+    var allowsAggregation: (Threshold.Aggregation) -> Bool {
+        switch kind {
+        case .trend: return { if case .rate = $0 { return false }; return true }
+        case .rate: return { $0 == .rate }
+        case .counter: return { $0 == .count || $0 == .rate }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+/// The verdict on one threshold.
+public struct ThresholdOutcome: Codable, Sendable, Equatable {
+    /// `metric{filters}`.
+    public var metric: String
+    /// The condition as written, e.g. `p(99) < 200ms`.
+    public var condition: String
+    public var passed: Bool
+    /// The measured value in the metric's unit (ms, fraction, count or per second); nil when
+    /// there was nothing to measure.
+    public var actual: Double?
+    /// "ms", "rate", "count" or "/s".
+    public var unit: String
+    /// Why it failed without a value (e.g. no samples).
+    public var note: String?
+}
+
+/// Evaluates thresholds against a run's merged metrics.
+struct ThresholdEvaluator {
+    let totals: Recorder
+    let elapsedSeconds: Double
+
+    func evaluate(_ t: Threshold) -> ThresholdOutcome {
+        let filter = Dictionary(t.filters.map { ($0.tag, $0.value) }, uniquingKeysWith: { _, b in b })
+        var outcome = ThresholdOutcome(metric: t.metricKey, condition: t.source, passed: false, actual: nil,
+                                       unit: unit(t), note: nil)
+        guard let value = measure(t, filter: filter) else {
+            outcome.note = "no samples"
+            return outcome
+        }
+        outcome.actual = value
+        outcome.passed = t.comparison.holds(value, t.bound)
+        return outcome
+    }
+
+    private func unit(_ t: Threshold) -> String {
+        switch (t.metric.kind, t.aggregation) {
+        case (.trend, .count), (.counter, .count): return "count"
+        case (.trend, _): return "ms"
+        case (.rate, _): return "rate"
+        case (.counter, _): return "/s"
+        }
+    }
+
+    private func requests(_ filter: [String: String]) -> RequestMetrics? {
+        if let name = filter["name"] { return totals.requests[name] }
+        return totals.allRequests()
+    }
+
+    private func scenarios(_ filter: [String: String]) -> ScenarioMetrics? {
+        if let name = filter["scenario"] { return totals.scenarios[name] }
+        let all = ScenarioMetrics()
+        for s in totals.scenarios.values { all.merge(s) }
+        return all
+    }
+
+    private func measure(_ t: Threshold, filter: [String: String]) -> Double? {
+        switch t.metric {
+        case .httpReqDuration, .httpReqServiceTime, .httpReqBlocked, .httpReqConnecting,
+             .httpReqTLSHandshaking, .httpReqWaiting, .httpReqReceiving:
+            guard let r = requests(filter), let trend = TrendMetric(rawValue: t.metric.rawValue) else { return nil }
+            return aggregate(r.histogram(for: trend), t.aggregation)
+        case .iterationDuration:
+            guard let s = scenarios(filter) else { return nil }
+            return aggregate(s.iterationDuration, t.aggregation)
+        case .httpReqFailed:
+            guard let r = requests(filter), r.requests > 0 else { return nil }
+            return Double(r.failures) / Double(r.requests)
+        case .checks:
+            let tallies = filter["check"].map { totals.checks[$0].map { [$0] } ?? [] } ?? Array(totals.checks.values)
+            let passes = tallies.reduce(0) { $0 + $1.passes }, fails = tallies.reduce(0) { $0 + $1.fails }
+            guard passes + fails > 0 else { return nil }
+            return Double(passes) / Double(passes + fails)
+        case .httpReqs:
+            return counter(Double(requests(filter)?.requests ?? 0), t.aggregation)
+        case .dataReceived:
+            return counter(Double(requests(filter)?.bytesReceived ?? 0), t.aggregation)
+        case .dataSent:
+            return counter(Double(requests(filter)?.bytesSent ?? 0), t.aggregation)
+        case .iterations:
+            return counter(Double(scenarios(filter)?.completed ?? 0), t.aggregation)
+        case .droppedIterations:
+            return counter(Double(scenarios(filter)?.dropped ?? 0), t.aggregation)
+        case .interruptedIterations:
+            return counter(Double(scenarios(filter)?.interrupted ?? 0), t.aggregation)
+        case .failedIterations:
+            return counter(Double(scenarios(filter)?.failed ?? 0), t.aggregation)
+        }
+    }
+
+    private func counter(_ count: Double, _ aggregation: Threshold.Aggregation) -> Double {
+        aggregation == .rate ? (elapsedSeconds > 0 ? count / elapsedSeconds : 0) : count
+    }
+
+    private func aggregate(_ h: LatencyHistogram, _ aggregation: Threshold.Aggregation) -> Double? {
+        if aggregation == .count { return Double(h.totalCount) }
+        guard h.totalCount > 0 else { return nil }
+        let stats = TrendStats(h)
+        switch aggregation {
+        case .avg: return stats.avg
+        case .min: return stats.min
+        case .med: return stats.med
+        case .max: return stats.max
+        case .percentile(let p): return Double(h.valueAtPercentile(p)) / 1000
+        case .count, .rate: return nil
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// The per-run HTTP defaults a worker's connections apply, resolved from `Options` and the CLI.
+struct HTTPSettings: Sendable {
+    var requestTimeout: Duration
+    var insecure: Bool
+    var maxRedirects: Int
+    var userAgent: String
+    var bodyRetention: BodyRetention
+
+    init(options: Options, insecureOverride: Bool) {
+        requestTimeout = options.requestTimeout
+        insecure = options.insecureSkipTLSVerify || insecureOverride
+        maxRedirects = options.maxRedirects
+        userAgent = options.userAgent
+        bodyRetention = options.responseBody
+    }
+}

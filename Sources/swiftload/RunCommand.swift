@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import SwiftLoad
+
+/// `swiftload run SCRIPT`: compile the scenario (or reuse the cached build) and run it.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a load test written in Swift.",
+        discussion: """
+            The scenario file is compiled against the SwiftLoad library and cached by content,
+            so the second run of an unchanged file starts at once.
+
+            --vus, --duration, --rate and --iterations override the script's scenarios for a
+            quick run. Reports are written atomically, also when the run is interrupted.
+            """)
+
+    @Argument(help: "The scenario file (Swift source with a @main LoadTest type).")
+    var script: String
+
+    @Option(help: "Virtual users (overrides the script).")
+    var vus: Int?
+
+    @Option(help: ArgumentHelp("How long to run, e.g. 30s, 1m30s, 500ms (overrides the script).", valueName: "duration"))
+    var duration: DurationArgument?
+
+    @Option(help: "Iterations per second, open model (overrides the script).")
+    var rate: Int?
+
+    @Option(help: "Total iterations (overrides the script).")
+    var iterations: Int?
+
+    @Option(help: "Worker threads (default: one per core).")
+    var workers: Int?
+
+    @Option(name: [.short, .customLong("env")], help: ArgumentHelp("Set a variable the scenario reads with vu.env (repeatable).", valueName: "KEY=VALUE"))
+    var env: [String] = []
+
+    @Option(name: [.short, .customLong("out")], help: ArgumentHelp("Write a report: json=PATH, or json for reports/<script>-<time>.json (repeatable).", valueName: "FORMAT[=PATH]"))
+    var out: [String] = []
+
+    @Option(name: .customLong("threshold"), help: ArgumentHelp("Add a threshold, e.g. 'http_req_duration{name:home}:p(99)<200ms' (repeatable).", valueName: "THRESHOLD"))
+    var thresholds: [String] = []
+
+    @Flag(name: .shortAndLong, help: "No progress output (the summary is still printed).")
+    var quiet = false
+
+    @Flag(help: "Skip TLS certificate verification.")
+    var insecure = false
+
+    @Flag(name: .customLong("no-cache"), help: "Compile the scenario again even if a cached build exists.")
+    var noCache = false
+
+    @Flag(help: "Show how the scenario is compiled.")
+    var verbose = false
+
+    @Option(help: "Seconds between progress lines when standard error is not a terminal.")
+    var progressInterval = 10
+
+    func validate() throws {
+        if let vus, vus < 1 { throw ValidationError("--vus must be at least 1 (got \(vus))") }
+        if let rate, rate < 1 { throw ValidationError("--rate must be at least 1 (got \(rate))") }
+        if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1 (got \(iterations))") }
+        if let workers, workers < 1 || workers > 1024 { throw ValidationError("--workers must be between 1 and 1024 (got \(workers))") }
+        if let duration, duration.value <= .zero { throw ValidationError("--duration must be positive") }
+        if progressInterval < 1 { throw ValidationError("--progress-interval must be at least 1") }
+    }
+
+    func run() throws {
+        var config = RunConfig(scriptPath: script)
+        config.overrides = RunOverrides(vus: vus, duration: duration?.value, rate: rate, iterations: iterations)
+        config.workers = workers
+        config.quiet = quiet
+        config.insecure = insecure
+        config.plainProgressInterval = progressInterval
+        config.thresholds = thresholds
+        for pair in env {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw CLIError("--env expects KEY=VALUE, got '\(pair)'")
+            }
+            config.env[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+        }
+        config.outputs = try out.map(outputSpec)
+        // Threshold syntax errors are reported before anything is compiled.
+        for text in thresholds {
+            do { _ = try ThresholdParser.parse(text) } catch { throw CLIError("--threshold: \(error)") }
+        }
+
+        let layout = try SupportLayout.locate()
+        let compiler = ScriptCompiler(layout: layout, verbose: verbose, quiet: quiet)
+        let binary = try compiler.binary(for: script, rebuild: noCache)
+        try ScriptLauncher.exec(binary: binary, scriptPath: script, config: config)
+    }
+
+    private func outputSpec(_ text: String) throws -> OutputSpec {
+        let format: String
+        var path: String
+        if let eq = text.firstIndex(of: "=") {
+            format = String(text[..<eq])
+            path = String(text[text.index(after: eq)...])
+        } else {
+            format = text
+            path = ""
+        }
+        guard OutputSpec.formats.contains(format) else {
+            throw CLIError("--out: unknown format '\(format)' (known: \(OutputSpec.formats.joined(separator: ", ")))")
+        }
+        if path.isEmpty {
+            let stem = URL(fileURLWithPath: script).deletingPathExtension().lastPathComponent
+            let stamp = Self.timestamp()
+            path = "reports/\(stem)-\(stamp).\(format)"
+        }
+        return OutputSpec(format: format, path: path)
+    }
+
+    static func timestamp() -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        return f.string(from: Date())
+    }
+}
