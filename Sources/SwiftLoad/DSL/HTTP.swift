@@ -6,7 +6,7 @@ public struct HTTP {
     /// Sends any request.
     public func request(_ request: Request) async throws -> Response {
         try vu.checkRunning()
-        return try await vu.connection().perform(request)
+        return try await vu.perform(request)
     }
 
     public func get(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],

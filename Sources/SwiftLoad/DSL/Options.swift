@@ -21,6 +21,8 @@ public struct Options: Sendable {
     public var responseBody: BodyRetention
     /// Worker threads (default: one per core). `--workers` overrides it.
     public var workers: Int?
+    /// Which HTTP client carries requests (see `HTTPTransport`).
+    public var transport: HTTPTransport
 
     public init(scenarios: [String: Scenario] = [:],
                 thresholds: [String: ThresholdSet] = [:],
@@ -29,7 +31,8 @@ public struct Options: Sendable {
                 maxRedirects: Int = 10,
                 userAgent: String = "swiftload/\(SwiftLoadVersion.current)",
                 responseBody: BodyRetention = .default,
-                workers: Int? = nil) {
+                workers: Int? = nil,
+                transport: HTTPTransport = .automatic) {
         self.scenarios = scenarios
         self.thresholds = thresholds
         self.requestTimeout = requestTimeout
@@ -38,7 +41,17 @@ public struct Options: Sendable {
         self.userAgent = userAgent
         self.responseBody = responseBody
         self.workers = workers
+        self.transport = transport
     }
+}
+
+/// Which HTTP client carries a test's requests.
+public enum HTTPTransport: String, Sendable, Codable {
+    /// The built-in HTTP/1.1 client for `http://` URLs (one send and one receive per request on
+    /// a keep-alive connection), libcurl for `https://` (TLS, HTTP/2 by ALPN).
+    case automatic
+    /// libcurl for every request, cleartext included.
+    case libcurl
 }
 
 /// One or more threshold expressions for one metric: `"p(99) < 200ms"` or

@@ -29,6 +29,7 @@ public final class VU: @unchecked Sendable {
     /// Set once the VU must stop: every later request or sleep throws `Interrupted`.
     private(set) var isInterrupted = false
     private var curlConnection: CurlConnection?
+    private var http1Client: HTTP1Client?
     private var sleepContinuation: UnsafeContinuation<Void, any Error>?
     private var sleepToken: UInt64 = 0
 
@@ -71,12 +72,36 @@ public final class VU: @unchecked Sendable {
         if isInterrupted { throw Interrupted() }
     }
 
-    /// This VU's libcurl connection, created on first use.
-    func connection() -> CurlConnection {
-        if let c = curlConnection { return c }
-        let c = CurlConnection(vu: self, multi: context.curl, settings: context.http)
-        curlConnection = c
-        return c
+    /// Sends `request` with the transport its URL calls for: the built-in HTTP/1.1 client for
+    /// `http://` (unless the test asks for libcurl), libcurl otherwise.
+    func perform(_ request: Request) async throws -> Response {
+        let url = request.fullURL
+        if context.http.transport == .automatic, Self.isCleartextHTTP(url) {
+            let client: HTTP1Client
+            if let c = http1Client {
+                client = c
+            } else {
+                client = HTTP1Client(vu: self, driver: context.http1)
+                http1Client = client
+            }
+            return try await client.perform(request, url: url)
+        }
+        let c: CurlConnection
+        if let existing = curlConnection {
+            c = existing
+        } else {
+            c = CurlConnection(vu: self, multi: context.curl, settings: context.http)
+            curlConnection = c
+        }
+        return try await c.perform(request, url: url)
+    }
+
+    private static func isCleartextHTTP(_ url: String) -> Bool {
+        var it = url.utf8.makeIterator()
+        for expected in "http://".utf8 {
+            guard let b = it.next(), b | 0x20 == expected | 0x20 || (b == expected) else { return false }
+        }
+        return true
     }
 
     /// The intended start of a request starting now: the iteration's scheduled start for its
@@ -95,12 +120,15 @@ public final class VU: @unchecked Sendable {
             c.resume(throwing: Interrupted())
         }
         curlConnection?.cancel()
+        http1Client?.cancel()
     }
 
     /// Frees the VU's connection at the end of the run.
     func close() {
         curlConnection?.close()
         curlConnection = nil
+        http1Client?.close()
+        http1Client = nil
     }
 }
 

@@ -7,6 +7,12 @@ import Glibc
 /// Receives readiness events for file descriptors it registered with `EventLoop.watch`.
 protocol IOHandler: AnyObject {
     func handleIO(fd: Int32, events: UInt32)
+    /// Called after each batch of events has been dispatched.
+    func finishIOBatch()
+}
+
+extension IOHandler {
+    func finishIOBatch() {}
 }
 
 /// A component with at most one pending deadline (curl's timeout, the arrival pacer, the 1 Hz
@@ -194,6 +200,7 @@ final class EventLoop {
 
     private func poll(timeoutNanoseconds: Int64) {
         let n = sl_epoll_wait_ns(epfd, events, eventCapacity, timeoutNanoseconds)
+        defer { for case let h? in handlers { h.finishIOBatch() } }
         guard n > 0 else { return }
         for i in 0..<n {
             let data = sl_epoll_event_data(events, i)

@@ -4,6 +4,7 @@ final class WorkerContext {
     let index: Int
     let loop: EventLoop
     let curl: CurlMulti
+    let http1: HTTP1Driver
     let http: HTTPSettings
     let env: Environment
     /// This interval's metrics; the 1 Hz tick hands it to the aggregator and starts a new one.
@@ -17,6 +18,7 @@ final class WorkerContext {
         self.index = index
         self.loop = loop
         self.curl = CurlMulti(loop: loop)
+        self.http1 = HTTP1Driver(loop: loop, settings: http)
         self.http = http
         self.env = env
     }

@@ -18,11 +18,7 @@ final class CurlConnection {
 
     // The request in flight.
     private var continuation: UnsafeContinuation<Response, any Error>?
-    private var name = ""
-    private var url = ""
-    private var intendedStart: UInt64 = 0
-    private var actualStart: UInt64 = 0
-    private var expectedStatuses: ClosedRange<Int> = 0...399
+    private var inFlight = RequestInFlight()
     private var keepLimit = 0
     private var headerBytes: [UInt8] = []
     private var body: [UInt8] = []
@@ -83,17 +79,14 @@ final class CurlConnection {
 
     // MARK: one request
 
-    func perform(_ request: Request) async throws -> Response {
+    func perform(_ request: Request, url: String) async throws -> Response {
         try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<Response, any Error>) in
-            start(request, continuation: c)
+            start(request, url: url, continuation: c)
         }
     }
 
-    private func start(_ request: Request, continuation c: UnsafeContinuation<Response, any Error>) {
+    private func start(_ request: Request, url: String, continuation c: UnsafeContinuation<Response, any Error>) {
         let e = easy
-        name = request.metricName
-        url = request.fullURL
-        expectedStatuses = request.expectedStatuses ?? 0...399
         keepLimit = (request.keepBody ?? settings.bodyRetention).limit
         headerBytes.removeAll(keepingCapacity: true)
         body = []
@@ -111,9 +104,7 @@ final class CurlConnection {
         }
 
         continuation = c
-        let now = MonotonicClock.now()
-        actualStart = now
-        intendedStart = vu.takeIntendedStart(now: now)
+        inFlight = RequestInFlight(request, url: url, vu: vu)
         multi.add(self)
     }
 
@@ -197,62 +188,29 @@ final class CurlConnection {
         _ = sl_easy_getinfo_long(e, CURLINFO_REQUEST_SIZE, &requestSize)
         _ = sl_easy_getinfo_off(e, CURLINFO_SIZE_UPLOAD_T, &uploaded)
 
-        var error: RequestError?
+        var outcome = TransferOutcome()
+        outcome.status = status
+        outcome.httpVersion = Self.versionString(version)
         if code != CURLE_OK {
             var osErrno = 0
             _ = sl_easy_getinfo_long(e, CURLINFO_OS_ERRNO, &osErrno)
             let message = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
-            error = RequestError(CurlErrorMapping.classify(code, osErrno: osErrno), message)
-        } else if !expectedStatuses.contains(status) {
-            error = RequestError(.httpStatus, "HTTP \(status)")
+            outcome.error = RequestError(CurlErrorMapping.classify(code, osErrno: osErrno), message)
         }
-
         // Phases in microseconds from curl's clock; each is the gap between two of its marks.
-        let blockedUs = UInt64(max(0, dns))
-        let connectingUs = UInt64(max(0, connect - dns))
-        let tlsUs = tls > 0 ? UInt64(max(0, tls - connect)) : 0
-        let waitingUs = firstByte > 0 ? UInt64(max(0, firstByte - pretransfer)) : 0
-        let receivingUs = firstByte > 0 ? UInt64(max(0, total - firstByte)) : 0
-        let durationNs = end &- intendedStart
-        let serviceNs = end &- actualStart
-
-        let m = vu.context.recorder.request(name)
-        m.requests += 1
-        m.bytesReceived += headerSize + bodySize
-        m.bytesSent += requestSize + Int(uploaded)
-        m.duration.recordNanoseconds(durationNs)
-        m.serviceTime.recordNanoseconds(serviceNs)
-        m.blocked.recordMicroseconds(blockedUs)
-        m.connecting.recordMicroseconds(connectingUs)
-        m.tlsHandshaking.recordMicroseconds(tlsUs)
-        m.waiting.recordMicroseconds(waitingUs)
-        m.receiving.recordMicroseconds(receivingUs)
-        m.statuses[status, default: 0] += 1
-        if let error {
-            m.failures += 1
-            if var tally = m.errors[error.errorClass] {
-                tally.count += 1
-                m.errors[error.errorClass] = tally
-            } else {
-                m.errors[error.errorClass] = ErrorTally(count: 1, sample: error.message)
-            }
-        }
-
-        var timings = Timings()
-        timings.blocked = .microseconds(Int64(blockedUs))
-        timings.connecting = .microseconds(Int64(connectingUs))
-        timings.tlsHandshaking = .microseconds(Int64(tlsUs))
-        timings.waiting = .microseconds(Int64(waitingUs))
-        timings.receiving = .microseconds(Int64(receivingUs))
-        timings.duration = Duration(nanoseconds: durationNs)
-        timings.serviceTime = Duration(nanoseconds: serviceNs)
-
-        let response = Response(
-            name: name, url: url, status: status, httpVersion: Self.versionString(version),
-            rawHeaders: headerBytes, body: body, bodySize: bodySize, bodyTruncated: truncated,
-            timings: timings, error: error)
+        outcome.blockedUs = UInt64(max(0, dns))
+        outcome.connectingUs = UInt64(max(0, connect - dns))
+        outcome.tlsUs = tls > 0 ? UInt64(max(0, tls - connect)) : 0
+        outcome.waitingUs = firstByte > 0 ? UInt64(max(0, firstByte - pretransfer)) : 0
+        outcome.receivingUs = firstByte > 0 ? UInt64(max(0, total - firstByte)) : 0
+        outcome.headerBytes = headerBytes
+        outcome.body = body
+        outcome.bodySize = bodySize
+        outcome.truncated = truncated
+        outcome.bytesReceived = headerSize + bodySize
+        outcome.bytesSent = requestSize + Int(uploaded)
         body = []
-        c.resume(returning: response)
+        c.resume(returning: outcome.complete(inFlight, end: end, recorder: vu.context.recorder))
     }
 
     /// Abandons the request in flight, if any: it is counted as interrupted, not as an error.

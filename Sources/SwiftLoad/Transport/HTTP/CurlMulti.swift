@@ -29,6 +29,10 @@ final class CurlMulti: IOHandler, DeadlineSource {
         _ = sl_multi_setopt_ptr(m, CURLMOPT_SOCKETDATA, me)
         _ = sl_multi_setopt_timer_cb(m, Self.timerCallback)
         _ = sl_multi_setopt_ptr(m, CURLMOPT_TIMERDATA, me)
+        // curl's default cache holds 4 × the handles added at that moment. A VU's handle is out of
+        // the multi handle between its transfers, so the default shrinks as VUs think and closes
+        // keep-alive connections that are about to be reused. Idle connections cost a few kB.
+        _ = sl_multi_setopt_long(m, CURLMOPT_MAXCONNECTS, 1 << 20)
     }
 
     deinit {

@@ -5,6 +5,7 @@ struct HTTPSettings: Sendable {
     var maxRedirects: Int
     var userAgent: String
     var bodyRetention: BodyRetention
+    var transport: HTTPTransport
 
     init(options: Options, insecureOverride: Bool) {
         requestTimeout = options.requestTimeout
@@ -12,5 +13,6 @@ struct HTTPSettings: Sendable {
         maxRedirects = options.maxRedirects
         userAgent = options.userAgent
         bodyRetention = options.responseBody
+        transport = options.transport
     }
 }

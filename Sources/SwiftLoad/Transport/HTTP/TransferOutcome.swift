@@ -1,0 +1,84 @@
+/// The request a transport is working on: what the metrics need besides the outcome.
+struct RequestInFlight {
+    var name = ""
+    var url = ""
+    var intendedStart: UInt64 = 0
+    var actualStart: UInt64 = 0
+    var expectedStatuses: ClosedRange<Int> = 0...399
+
+    init() {}
+
+    /// Captures `request` starting now; the VU supplies the intended start (open models).
+    init(_ request: Request, url: String, vu: VU) {
+        name = request.metricName
+        self.url = url
+        expectedStatuses = request.expectedStatuses ?? 0...399
+        let now = MonotonicClock.now()
+        actualStart = now
+        intendedStart = vu.takeIntendedStart(now: now)
+    }
+}
+
+/// What a transport knows when a request ended. Every transport fills one in and calls
+/// `complete`, so metrics and responses are built the same way whichever transport ran.
+struct TransferOutcome {
+    var status = 0
+    var httpVersion = ""
+    var headerBytes: [UInt8] = []
+    var body: [UInt8] = []
+    var bodySize = 0
+    var truncated = false
+    var bytesReceived = 0
+    var bytesSent = 0
+    var blockedUs: UInt64 = 0
+    var connectingUs: UInt64 = 0
+    var tlsUs: UInt64 = 0
+    var waitingUs: UInt64 = 0
+    var receivingUs: UInt64 = 0
+    /// A transport failure; an unexpected status is classified in `complete`.
+    var error: RequestError?
+
+    /// Records the request in `recorder` and builds the response the VU gets.
+    func complete(_ r: RequestInFlight, end: UInt64, recorder: Recorder) -> Response {
+        var error = self.error
+        if error == nil && !r.expectedStatuses.contains(status) {
+            error = RequestError(.httpStatus, "HTTP \(status)")
+        }
+        let durationNs = end &- r.intendedStart
+        let serviceNs = end &- r.actualStart
+
+        let m = recorder.request(r.name)
+        m.requests += 1
+        m.bytesReceived += bytesReceived
+        m.bytesSent += bytesSent
+        m.duration.recordNanoseconds(durationNs)
+        m.serviceTime.recordNanoseconds(serviceNs)
+        m.blocked.recordMicroseconds(blockedUs)
+        m.connecting.recordMicroseconds(connectingUs)
+        m.tlsHandshaking.recordMicroseconds(tlsUs)
+        m.waiting.recordMicroseconds(waitingUs)
+        m.receiving.recordMicroseconds(receivingUs)
+        m.statuses[status, default: 0] += 1
+        if let error {
+            m.failures += 1
+            if var tally = m.errors[error.errorClass] {
+                tally.count += 1
+                m.errors[error.errorClass] = tally
+            } else {
+                m.errors[error.errorClass] = ErrorTally(count: 1, sample: error.message)
+            }
+        }
+
+        var timings = Timings()
+        timings.blocked = .microseconds(Int64(blockedUs))
+        timings.connecting = .microseconds(Int64(connectingUs))
+        timings.tlsHandshaking = .microseconds(Int64(tlsUs))
+        timings.waiting = .microseconds(Int64(waitingUs))
+        timings.receiving = .microseconds(Int64(receivingUs))
+        timings.duration = Duration(nanoseconds: durationNs)
+        timings.serviceTime = Duration(nanoseconds: serviceNs)
+        return Response(name: r.name, url: r.url, status: status, httpVersion: httpVersion,
+                        rawHeaders: headerBytes, body: body, bodySize: bodySize, bodyTruncated: truncated,
+                        timings: timings, error: error)
+    }
+}

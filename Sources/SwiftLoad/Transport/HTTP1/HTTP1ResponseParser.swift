@@ -1,0 +1,272 @@
+/// An incremental HTTP/1.1 response parser: feed it bytes as they arrive, in chunks of any size,
+/// and it reports when the response is complete.
+///
+/// It keeps the raw header block (for `Response.headers`, parsed lazily) and up to `keepLimit`
+/// body bytes; every body byte is counted. Interim 1xx responses are skipped. Framing follows
+/// RFC 9112: no body for HEAD, 1xx, 204 and 304; chunked transfer coding; Content-Length; else
+/// the body runs until the server closes the connection.
+struct HTTP1ResponseParser {
+    enum Failure: Error, Equatable {
+        case malformed(String)
+        case headersTooLarge
+    }
+
+    enum Progress: Equatable {
+        /// More bytes are needed.
+        case needMore
+        /// The response is complete; `consumed` bytes of the last chunk belonged to it.
+        case complete(consumed: Int)
+    }
+
+    private enum State {
+        case statusLine, headerLines, body(remaining: Int), chunkSize, chunkData(remaining: Int),
+             chunkDataEnd, trailers, untilClose, done
+    }
+
+    static let maxHeaderBytes = 64 * 1024
+
+    private(set) var status = 0
+    private(set) var minorVersion = 1
+    /// The status line and header fields of the final response, as received.
+    private(set) var headerBytes: [UInt8] = []
+    private(set) var body: [UInt8] = []
+    private(set) var bodySize = 0
+    private(set) var truncated = false
+    /// False when the connection cannot be reused after this response.
+    private(set) var keepAlive = true
+    /// True once the first byte of the response arrived.
+    private(set) var started = false
+
+    private var state = State.statusLine
+    private var line: [UInt8] = []
+    private var contentLength: Int?
+    private var chunked = false
+    private var connectionClose = false
+    private var connectionKeepAlive = false
+    private let headRequest: Bool
+    private let keepLimit: Int
+
+    init(headRequest: Bool, keepLimit: Int) {
+        self.headRequest = headRequest
+        self.keepLimit = keepLimit
+    }
+
+    var isComplete: Bool { if case .done = state { return true }; return false }
+
+    /// True when the body is delimited by the connection closing and the close has not come yet.
+    var awaitingClose: Bool { if case .untilClose = state { return true }; return false }
+
+    /// The server closed the connection: completes a close-delimited body, anything else is
+    /// a truncated response.
+    mutating func finishOnClose() -> Bool {
+        if case .untilClose = state {
+            state = .done
+            keepAlive = false
+            return true
+        }
+        return isComplete
+    }
+
+    mutating func consume(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> Progress {
+        if !bytes.isEmpty { started = true }
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            switch state {
+            case .statusLine, .headerLines, .chunkSize, .chunkDataEnd, .trailers:
+                // Line-oriented states: gather up to LF.
+                var j = i
+                while j < n && bytes[j] != 0x0A { j += 1 }
+                let piece = UnsafeRawBufferPointer(rebasing: bytes[i..<j])
+                if isHeaderState { headerBytes.append(contentsOf: piece) }
+                line.append(contentsOf: piece)
+                if line.count > Self.maxHeaderBytes || headerBytes.count > Self.maxHeaderBytes { throw .headersTooLarge }
+                guard j < n else { return .needMore }
+                if isHeaderState { headerBytes.append(0x0A) }
+                i = j + 1
+                if line.last == 0x0D { line.removeLast() }
+                try handleLine()
+                line.removeAll(keepingCapacity: true)
+                if case .done = state { return .complete(consumed: i) }
+            case .body(let remaining):
+                let take = min(remaining, n - i)
+                keep(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + take)]))
+                i += take
+                if take == remaining {
+                    state = .done
+                    return .complete(consumed: i)
+                }
+                state = .body(remaining: remaining - take)
+            case .chunkData(let remaining):
+                let take = min(remaining, n - i)
+                keep(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + take)]))
+                i += take
+                state = take == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - take)
+            case .untilClose:
+                keep(UnsafeRawBufferPointer(rebasing: bytes[i..<n]))
+                return .needMore
+            case .done:
+                return .complete(consumed: i)
+            }
+        }
+        return isComplete ? .complete(consumed: i) : .needMore
+    }
+
+    private var isHeaderState: Bool {
+        switch state {
+        case .statusLine, .headerLines: return true
+        default: return false
+        }
+    }
+
+    private mutating func keep(_ bytes: UnsafeRawBufferPointer) {
+        bodySize += bytes.count
+        let room = keepLimit - body.count
+        if room >= bytes.count {
+            body.append(contentsOf: bytes)
+        } else {
+            if room > 0 { body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<room])) }
+            truncated = true
+        }
+    }
+
+    private mutating func handleLine() throws(Failure) {
+        switch state {
+        case .statusLine:
+            try parseStatusLine()
+            state = .headerLines
+        case .headerLines:
+            if line.isEmpty {
+                try endOfHeaders()
+            } else {
+                try parseHeaderLine()
+            }
+        case .chunkSize:
+            var size = 0
+            var digits = 0
+            for b in line {
+                guard let d = Self.hexValue(b) else { break }   // chunk extensions follow a ';'
+                size = size &* 16 &+ d
+                digits += 1
+                if digits > 15 { throw .malformed("chunk size too large") }
+            }
+            guard digits > 0 else { throw .malformed("bad chunk size line") }
+            state = size == 0 ? .trailers : .chunkData(remaining: size)
+        case .chunkDataEnd:
+            guard line.isEmpty else { throw .malformed("chunk not followed by CRLF") }
+            state = .chunkSize
+        case .trailers:
+            if line.isEmpty { state = .done }
+        default:
+            break
+        }
+    }
+
+    private mutating func parseStatusLine() throws(Failure) {
+        // HTTP/1.x SP 3DIGIT [SP reason]
+        guard line.count >= 12, line.starts(with: Self.httpSlash1Dot),
+              line[8] == 0x20 else { throw .malformed("bad status line") }
+        guard line[7] >= 0x30 && line[7] <= 0x39 else { throw .malformed("bad HTTP version") }
+        minorVersion = Int(line[7] - 0x30)
+        var code = 0
+        for k in 9..<12 {
+            guard line[k] >= 0x30 && line[k] <= 0x39 else { throw .malformed("bad status code") }
+            code = code * 10 + Int(line[k] - 0x30)
+        }
+        guard line.count == 12 || line[12] == 0x20 else { throw .malformed("bad status line") }
+        status = code
+    }
+
+    private mutating func parseHeaderLine() throws(Failure) {
+        guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { throw .malformed("bad header line") }
+        let name = line[0..<colon]
+        var v = colon + 1
+        while v < line.count && (line[v] == 0x20 || line[v] == 0x09) { v += 1 }
+        var e = line.count
+        while e > v && (line[e - 1] == 0x20 || line[e - 1] == 0x09) { e -= 1 }
+        let value = line[v..<e]
+        if Self.equalsIgnoringCase(name, Self.contentLengthName) {
+            var length = 0
+            guard !value.isEmpty else { throw .malformed("empty Content-Length") }
+            for b in value {
+                guard b >= 0x30 && b <= 0x39 else { throw .malformed("bad Content-Length") }
+                length = length &* 10 &+ Int(b - 0x30)
+                if length > 1 << 50 { throw .malformed("Content-Length too large") }
+            }
+            if let existing = contentLength, existing != length { throw .malformed("conflicting Content-Length") }
+            contentLength = length
+        } else if Self.equalsIgnoringCase(name, Self.transferEncodingName) {
+            if Self.containsToken(value, Self.chunkedToken) { chunked = true }
+        } else if Self.equalsIgnoringCase(name, Self.connectionName) {
+            if Self.containsToken(value, Self.closeToken) { connectionClose = true }
+            if Self.containsToken(value, Self.keepAliveToken) { connectionKeepAlive = true }
+        }
+    }
+
+    private mutating func endOfHeaders() throws(Failure) {
+        if status >= 100 && status < 200 {
+            // An interim response: the final one follows on the same connection.
+            headerBytes.removeAll(keepingCapacity: true)
+            contentLength = nil
+            chunked = false
+            connectionClose = false
+            connectionKeepAlive = false
+            state = .statusLine
+            return
+        }
+        keepAlive = minorVersion >= 1 ? !connectionClose : connectionKeepAlive
+        if headRequest || status == 204 || status == 304 {
+            state = .done
+        } else if chunked {
+            state = .chunkSize
+        } else if let length = contentLength {
+            state = length == 0 ? .done : .body(remaining: length)
+        } else {
+            keepAlive = false
+            state = .untilClose
+        }
+    }
+
+    // MARK: byte helpers
+
+    private static let httpSlash1Dot = Array("HTTP/1.".utf8)
+    private static let contentLengthName = Array("content-length".utf8)
+    private static let transferEncodingName = Array("transfer-encoding".utf8)
+    private static let connectionName = Array("connection".utf8)
+    private static let chunkedToken = Array("chunked".utf8)
+    private static let closeToken = Array("close".utf8)
+    private static let keepAliveToken = Array("keep-alive".utf8)
+
+    private static func hexValue(_ b: UInt8) -> Int? {
+        switch b {
+        case 0x30...0x39: return Int(b - 0x30)
+        case 0x41...0x46: return Int(b - 0x41 + 10)
+        case 0x61...0x66: return Int(b - 0x61 + 10)
+        default: return nil
+        }
+    }
+
+    private static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+    /// `a` equals the lowercase ASCII `lowered`, ignoring case.
+    static func equalsIgnoringCase(_ a: ArraySlice<UInt8>, _ lowered: [UInt8]) -> Bool {
+        guard a.count == lowered.count else { return false }
+        var k = 0
+        for b in a {
+            if lower(b) != lowered[k] { return false }
+            k += 1
+        }
+        return true
+    }
+
+    /// Whether the comma-separated list `value` holds `token` (case-insensitive).
+    static func containsToken(_ value: ArraySlice<UInt8>, _ token: [UInt8]) -> Bool {
+        for part in value.split(separator: 0x2C) {
+            var s = part.startIndex, e = part.endIndex
+            while s < e && (part[s] == 0x20 || part[s] == 0x09) { s += 1 }
+            while e > s && (part[e - 1] == 0x20 || part[e - 1] == 0x09) { e -= 1 }
+            if equalsIgnoringCase(part[s..<e], token) { return true }
+        }
+        return false
+    }
+}
