@@ -39,6 +39,18 @@ let package = Package(
                 "SwiftLoad", "COpenSSL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"),
+        .testTarget(
+            name: "SwiftLoadUnitTests",
+            dependencies: ["SwiftLoad"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["SwiftLoad", "TestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["SwiftLoad", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

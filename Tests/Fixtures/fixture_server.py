@@ -17,10 +17,12 @@ Keep-alive, one asyncio loop. Routes (query parameters in brackets):
   /stats                   JSON {"requests": N} counted since start (this request excluded)
   /reset                   sets the counter to zero
 
-Prints "listening PORT" once bound. Exits on SIGTERM.
+Prints "listening PORT" once bound. Exits on SIGTERM, or when the process that started it is
+gone (so a crashed test run leaves no server behind).
 """
 import asyncio
 import json
+import os
 import signal
 import sys
 from urllib.parse import parse_qs, urlsplit
@@ -121,13 +123,24 @@ class Conn(asyncio.Protocol):
             send(response(404, b"not found", reason="Not Found"))
 
 
+async def watch_parent(stop, parent):
+    while not stop.done():
+        if os.getppid() != parent:
+            stop.set_result(None)
+        await asyncio.sleep(0.5)
+
+
 async def main(port):
+    # A parent that blocked SIGTERM (thread pools often do) passes the mask on: undo it.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     loop = asyncio.get_running_loop()
     server = await loop.create_server(Conn, "127.0.0.1", port, backlog=1024)
     stop = loop.create_future()
-    loop.add_signal_handler(signal.SIGTERM, stop.set_result, None)
+    loop.add_signal_handler(signal.SIGTERM, lambda: stop.done() or stop.set_result(None))
+    watcher = asyncio.ensure_future(watch_parent(stop, os.getppid()))
     print(f"listening {port}", flush=True)
     await stop
+    watcher.cancel()
     server.close()
 
 

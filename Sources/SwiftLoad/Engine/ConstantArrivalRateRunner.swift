@@ -26,10 +26,15 @@ final class ConstantArrivalRateRunner: ScenarioRunner, DeadlineSource, @unchecke
 
     var nextDeadline: UInt64? { stopping ? nil : schedule?.nextDeadline }
 
+    override var hasPendingWork: Bool { !stopping && !(schedule?.isExhausted ?? true) }
+
     func fire(now: UInt64) {
         guard !stopping, schedule != nil else { return }
         while let instant = schedule!.popDue(now: now) { dispatch(scheduled: instant) }
-        if schedule!.isExhausted { releaseWaiting() }
+        if schedule!.isExhausted {
+            releaseWaiting()
+            checkFinished()
+        }
     }
 
     private func dispatch(scheduled: UInt64) {

@@ -25,7 +25,15 @@ class ScenarioRunner: @unchecked Sendable {
     }
 
     var context: WorkerContext { worker.context }
-    var isFinished: Bool { started && liveVUs == 0 }
+    /// Started, no VU left, and nothing more to start.
+    var isFinished: Bool { started && liveVUs == 0 && !hasPendingWork }
+    /// True while iterations may still be started without a VU asking (open-model arrivals).
+    var hasPendingWork: Bool { false }
+
+    /// Tells the worker when this runner has nothing left to do.
+    final func checkFinished() {
+        if isFinished { worker.runnerFinished() }
+    }
 
     /// Starts the scenario's share at `now`: its end and graceful-stop deadlines count from here.
     final func start(now: UInt64) {
@@ -34,7 +42,7 @@ class ScenarioRunner: @unchecked Sendable {
         context.loop.schedule(at: end) { [self] in endActivePhase() }
         context.loop.schedule(at: end &+ plan.gracefulStop) { [self] in interruptAll() }
         begin(now: now)
-        if liveVUs == 0 { worker.runnerFinished() }
+        checkFinished()
     }
 
     /// Creates this worker's VUs for the scenario (subclass).
@@ -49,6 +57,7 @@ class ScenarioRunner: @unchecked Sendable {
     /// Called once when the active phase ends (subclass hook; call super).
     func endActivePhase() {
         stopping = true
+        checkFinished()
     }
 
     /// Interrupts every VU: the graceful stop ran out, or the run is being stopped now.
@@ -83,7 +92,7 @@ class ScenarioRunner: @unchecked Sendable {
             next = await nextIteration(for: vu)
         }
         liveVUs -= 1
-        if liveVUs == 0 { worker.runnerFinished() }
+        checkFinished()
     }
 
     private func runIteration(_ vu: VU, _ start: IterationStart) async {

@@ -37,10 +37,21 @@ public struct EncodedHistogram: Codable, Sendable, Equatable {
     }
 
     /// The histogram back in memory (values above one hour are clamped to it).
+    ///
+    /// Percentiles at the extremes are clamped to the exact minimum and maximum, so the bucket
+    /// that holds each is recorded at that exact value (same bucket, same counts): decoding gives
+    /// back the same percentiles, merged or not.
     public func decode() -> LatencyHistogram {
         var h = LatencyHistogram.latency()
-        for b in buckets where b.count == 2 {
-            h.record(Swift.min(b[0], LatencyHistogram.highestMicroseconds), count: b[1])
+        let top = LatencyHistogram.highestMicroseconds
+        let lo = Swift.min(min, top), hi = Swift.min(max, top)
+        for b in buckets where b.count == 2 && b[1] > 0 {
+            let value = Swift.min(b[0], top)
+            let holdsMin = h.valuesAreEquivalent(value, lo), holdsMax = h.valuesAreEquivalent(value, hi)
+            var remaining = b[1]
+            if holdsMin { h.record(lo, count: 1); remaining -= 1 }
+            if holdsMax && remaining > 0 { h.record(hi, count: 1); remaining -= 1 }
+            if remaining > 0 { h.record(holdsMax ? hi : (holdsMin ? lo : value), count: remaining) }
         }
         return h
     }

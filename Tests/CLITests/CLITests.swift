@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The `swiftload` command as users run it: compile, cache, options, exit codes, reports.
+@Suite(.serialized) struct CLITests {
+    static let quick = """
+        import SwiftLoad
+
+        @main struct Quick: LoadTest {
+            static let options = Options(
+                scenarios: ["s": .constantVUs(2, duration: .seconds(1))],
+                thresholds: ["http_req_duration{name:ok}": "p(99) < 5s"])
+
+            static func iteration(_ vu: VU) async throws {
+                let r = try await vu.http.get("\\(vu.env["TARGET", default: "http://127.0.0.1:9"])/ok", name: "ok")
+                vu.check(r, "status is 200") { $0.status == 200 }
+                try await vu.sleep(.milliseconds(50))
+            }
+        }
+        """
+
+    @Test func helpAndVersion() throws {
+        let help = try CLI.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: swiftload <subcommand>"))
+        #expect(help.stdout.contains("run"))
+        let runHelp = try CLI.run(["run", "--help"])
+        #expect(runHelp.status == 0)
+        for option in ["--vus", "--duration", "--rate", "--iterations", "--workers", "--env", "--out", "--quiet", "--insecure", "--threshold"] {
+            #expect(runHelp.stdout.contains(option), "run --help lacks \(option)")
+        }
+        let version = try CLI.run(["version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("swiftload 0.1.0 (libcurl "))
+        #expect(try CLI.run(["--version"]).stdout == version.stdout)
+    }
+
+    @Test(arguments: [
+        (["run", "x.swift", "--bogus"], "Unknown option '--bogus'"),
+        (["run", "x.swift", "--duration", "5parsecs"], "The value '5parsecs' is invalid for '--duration <duration>'"),
+        (["run", "x.swift", "--rate=-5"], "--rate must be at least 1 (got -5)"),
+        (["run", "x.swift", "--vus", "0"], "--vus must be at least 1 (got 0)"),
+        (["run", "x.swift", "--out", "pdf=a.pdf"], "--out: unknown format 'pdf'"),
+        (["run", "x.swift", "--env", "NOEQUALS"], "--env expects KEY=VALUE"),
+        (["run", "x.swift", "--threshold", "http_req_duration:p(99)<"], "expected a number at column 25"),
+        (["run", "missing.swift"], "cannot read scenario 'missing.swift': no such file"),
+        (["frobnicate"], "Unexpected argument 'frobnicate'"),
+    ])
+    func badInputIsOneLineAndExitCodeTwo(arguments: [String], message: String) throws {
+        let r = try CLI.run(arguments, in: Paths.temporaryDirectory())
+        #expect(r.status == 2, "\(arguments): exit \(r.status), stderr \(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(arguments): \(r.stderr)")
+        #expect(r.stderr.hasPrefix("error: "))
+        #expect(r.stderr.contains(message), "\(arguments): \(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func aScriptThatDoesNotCompileShowsTheUsersFileAndLineAndRunsNothing() throws {
+        let dir = Paths.temporaryDirectory()
+        try "import SwiftLoad\n@main struct Broken: LoadTest {\n    static func iteration(_ vu: VU) async throws {\n        vu.nope()\n    }\n}\n"
+            .write(toFile: dir + "/broken.swift", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["run", "broken.swift"], in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("broken.swift:4:12: error:"), "\(r.stderr)")
+        #expect(!r.stderr.contains("/tmp/"), "a temporary path leaked: \(r.stderr)")
+        #expect(r.stderr.contains("error: scenario 'broken.swift' does not compile"))
+        #expect(!r.stdout.contains("iterations"))
+    }
+
+    @Test func aScenarioRunsOnceCompiledAndThenFromTheCache() throws {
+        let server = try FixtureServer()
+        let script = try CLI.writeScenario(Self.quick)
+        let dir = URL(fileURLWithPath: script).deletingLastPathComponent().path
+        let cache = Paths.temporaryDirectory("own-cache")
+        let first = try CLI.run(["run", script, "--env", "TARGET=\(server.base)", "-o", "json=out/first.json"],
+                                environment: ["SWIFTLOAD_CACHE_DIR": cache], in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("compiling"))
+        #expect(first.stdout.contains("✓ status is 200"))
+        #expect(first.stdout.contains("all thresholds passed"))
+        let second = try CLI.run(["run", script, "--env", "TARGET=\(server.base)", "--vus", "1", "--duration", "500ms", "-q"],
+                                 environment: ["SWIFTLOAD_CACHE_DIR": cache], in: dir)
+        #expect(second.status == 0)
+        #expect(!second.stderr.contains("compiling"), "recompiled: \(second.stderr)")
+        #expect(second.stdout.contains("1 VUs for 500ms"))
+        // The JSON report is where it was asked to be, complete.
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/out/first.json"))
+        let doc = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(doc["schemaVersion"] as? Int == 1)
+        #expect((doc["requests"] as? [String: Any])?["count"] as? Int ?? 0 > 5)
+        #expect((doc["run"] as? [String: Any])?["script"] as? String == script)
+        // Editing the script means compiling again.
+        try (Self.quick + "\n// changed\n").write(toFile: script, atomically: true, encoding: .utf8)
+        let third = try CLI.run(["run", script, "--iterations", "1", "-e", "TARGET=\(server.base)"],
+                                environment: ["SWIFTLOAD_CACHE_DIR": cache], in: dir)
+        #expect(third.status == 0)
+        #expect(third.stderr.contains("compiling"))
+    }
+
+    @Test func thresholdsFailWithNinetyNine() throws {
+        let script = try CLI.writeScenario(Self.quick)
+        // Nothing listens on port 9: every request fails, the run completes and the gate fails.
+        let r = try CLI.run(["run", script, "--duration", "500ms", "--threshold", "http_req_failed:rate<1%", "-q"])
+        #expect(r.status == 99, "\(r.stderr)")
+        #expect(r.stdout.contains("connection refused"))
+        #expect(r.stdout.contains("FAILED"))
+    }
+
+    @Test func scriptConfigurationErrorsExitTwo() throws {
+        let script = try CLI.writeScenario("""
+            import SwiftLoad
+            @main struct Bad: LoadTest {
+                static let options = Options(scenarios: ["s": .constantArrivalRate(0, duration: .seconds(1), preAllocatedVUs: 1)],
+                                             thresholds: ["latency": "p(99) < 1"])
+                static func iteration(_ vu: VU) async throws {}
+            }
+            """)
+        let r = try CLI.run(["run", script, "-q"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("error: scenario 's': rate must be at least 1 (got 0)"))
+        #expect(r.stderr.contains("unknown metric \"latency\""))
+    }
+
+    @Test func ctrlCStopsGracefullyAndStillWritesTheReport() throws {
+        let server = try FixtureServer()
+        let script = try CLI.writeScenario(Self.quick)
+        let dir = URL(fileURLWithPath: script).deletingLastPathComponent().path
+        // Compile first so the signal lands during the run.
+        _ = try CLI.run(["run", script, "--iterations", "1", "-q", "-e", "TARGET=\(server.base)"], in: dir)
+        let child = try CLI.start(["run", script, "--duration", "60s", "-e", "TARGET=\(server.base)", "-o", "json=r.json",
+                                   "--progress-interval", "1"], in: dir)
+        #expect(child.waitForOutput(timeout: 30) { _ in child.stderr.contains("running") })
+        child.signal(SIGINT)
+        let status = child.wait(timeout: 20)
+        #expect(status == 130)
+        #expect(child.stdout.contains("INTERRUPTED by SIGINT"))
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/r.json"))
+        let doc = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect((doc["run"] as? [String: Any])?["interrupted"] as? Bool == true)
+        #expect(doc["exitCode"] as? Int == 130)
+        // No temporary file is left next to the report.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func progressIsLineOrientedWithoutATerminalAndQuietSilencesIt() throws {
+        let server = try FixtureServer()
+        let script = try CLI.writeScenario(Self.quick)
+        let loud = try CLI.run(["run", script, "--duration", "2500ms", "--progress-interval", "1", "-e", "TARGET=\(server.base)"])
+        let lines = loud.stderr.split(separator: "\n").filter { $0.hasPrefix("running ") }
+        #expect(lines.count >= 2, "\(loud.stderr)")
+        #expect(!loud.stderr.contains("\r"))
+        #expect(lines.first?.contains("req/s") == true)
+        let quiet = try CLI.run(["run", script, "--duration", "1500ms", "--progress-interval", "1", "-q", "-e", "TARGET=\(server.base)"])
+        #expect(!quiet.stderr.contains("running "))
+        #expect(quiet.stdout.contains("latency"))
+    }
+
+    @Test func aRelocatedInstallRunsScenarios() throws {
+        let prefix = Paths.temporaryDirectory("prefix")
+        // install-only with BIN: this test runs inside SwiftPM, which holds the build folder's lock.
+        let make = try ChildProcess("/usr/bin/make", ["-s", "install-only", "BIN=\(Paths.buildDir)", "PREFIX=\(prefix)/first"],
+                                    currentDirectory: Paths.packageRoot, logDir: prefix, name: "make")
+        #expect(make.wait(timeout: 300) == 0, "\(make.stderr)")
+        try FileManager.default.moveItem(atPath: prefix + "/first", toPath: prefix + "/moved")
+        let server = try FixtureServer()
+        let script = try CLI.writeScenario(Self.quick)
+        let r = try CLI.run(["run", script, "--iterations", "3", "-e", "TARGET=\(server.base)"],
+                            environment: ["SWIFTLOAD_CACHE_DIR": prefix + "/cache"], executable: prefix + "/moved/bin/swiftload")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("3 passed"))
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+@testable import SwiftLoad
+import TestSupport
+
+/// Runs a load test in this process, the way a compiled scenario does (minus signals).
+func runLoad(_ options: Options, config: RunConfig = RunConfig(quiet: true),
+             _ script: @escaping @Sendable (VU) async throws -> Void) throws(ConfigurationError) -> RunResult {
+    try LoadRunner.run(script: script, options: options, config: config)
+}
+
+extension RunResult {
+    func stats(_ name: String) -> RequestGroupStats? { byName.first { $0.name == name } }
+    func scenario(_ name: String) -> ScenarioStats? { scenarios.first { $0.name == name } }
+    func errorCount(_ cls: ErrorClass) -> Int { errors.filter { $0.errorClass == cls.rawValue }.reduce(0) { $0 + $1.count } }
+}
+
+/// Both HTTP clients, so cleartext behaviour is tested on each.
+let transports: [HTTPTransport] = [.automatic, .libcurl]
+
+/// One fixture server for the whole test process (started on first use).
+let sharedFixture: FixtureServer = try! FixtureServer()

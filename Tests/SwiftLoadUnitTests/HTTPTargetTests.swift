@@ -1,0 +1,38 @@
+import Testing
+@testable import SwiftLoad
+
+@Suite struct HTTPTargetTests {
+    @Test func splitsURLs() throws {
+        let t = try #require(HTTPTarget("http://127.0.0.1:8080/v2/models/iris/infer?x=1#frag"))
+        #expect(t.host == "127.0.0.1")
+        #expect(t.port == 8080)
+        #expect(t.requestTarget == "/v2/models/iris/infer?x=1")
+        #expect(t.hostHeader == "127.0.0.1:8080")
+        #expect(t.endpoint == "127.0.0.1:8080")
+    }
+
+    @Test func defaultsAndIPv6() throws {
+        #expect(HTTPTarget("http://example.com")?.requestTarget == "/")
+        #expect(HTTPTarget("http://example.com?q=1")?.requestTarget == "/?q=1")
+        #expect(HTTPTarget("HTTP://example.com")?.port == 80)
+        #expect(HTTPTarget("https://example.com/")?.port == 443)
+        #expect(HTTPTarget("https://example.com/")?.hostHeader == "example.com")
+        let v6 = try #require(HTTPTarget("http://[::1]:9000/a"))
+        #expect(v6.host == "::1")
+        #expect(v6.hostHeader == "[::1]:9000")
+        #expect(HTTPTarget("http://user:pw@host:81/")?.host == "host")
+    }
+
+    @Test(arguments: ["", "127.0.0.1:8080/", "ftp://x/", "http://", "http://:80/", "http://h:0/", "http://h:70000/",
+                      "http://h:abc/", "http://[::1/"])
+    func rejects(url: String) {
+        #expect(HTTPTarget(url) == nil)
+    }
+
+    @Test func requestNamesDropTheQuery() {
+        #expect(Request(url: "http://h/items?id=1").metricName == "http://h/items")
+        #expect(Request(url: "http://h/items#x").metricName == "http://h/items")
+        #expect(Request(url: "http://h/items", name: "items").metricName == "items")
+        #expect(Request(url: "http://h/a?b=1", query: [("c", "d e&f")]).fullURL == "http://h/a?b=1&c=d%20e%26f")
+    }
+}

@@ -1,0 +1,49 @@
+import Testing
+@testable import SwiftLoad
+
+@Suite struct HistogramCodecTests {
+    @Test func encodingRoundTripsAndMergesExactly() throws {
+        var a = LatencyHistogram.latency(), b = LatencyHistogram.latency()
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<50_000 { a.recordNanoseconds(UInt64.random(in: 1_000...80_000_000, using: &rng)) }
+        for _ in 0..<20_000 { b.recordNanoseconds(UInt64.random(in: 100_000...2_000_000_000, using: &rng)) }
+        let ea = EncodedHistogram(a), eb = EncodedHistogram(b)
+        #expect(ea.incompatibility == nil)
+        let da = ea.decode()
+        #expect(da.totalCount == a.totalCount)
+        for p in [0.0, 50, 90, 99, 99.9, 99.99, 100] {
+            #expect(da.valueAtPercentile(p) == a.valueAtPercentile(p), "p\(p)")
+        }
+        var merged = a
+        merged.add(b)
+        var mergedDecoded = da
+        mergedDecoded.add(eb.decode())
+        #expect(mergedDecoded.totalCount == merged.totalCount)
+        for p in [0.0, 1, 50, 75, 99, 99.99, 100] {
+            #expect(mergedDecoded.valueAtPercentile(p) == merged.valueAtPercentile(p), "p\(p)")
+        }
+        #expect(mergedDecoded.maxRecorded == merged.maxRecorded)
+        #expect(mergedDecoded.min == merged.min)
+    }
+
+    @Test func incompatibleShapesAreNamed() {
+        var e = EncodedHistogram(LatencyHistogram.latency())
+        e.significantDigits = 2
+        #expect(e.incompatibility == "2 significant digits (expected 3)")
+        e = EncodedHistogram(LatencyHistogram.latency())
+        e.buckets = [[5, 3]]
+        #expect(e.incompatibility == "bucket counts do not add up to count")
+    }
+
+    @Test func trendStatsAreInMilliseconds() {
+        var h = LatencyHistogram.latency()
+        for ms in 1...100 { h.recordNanoseconds(UInt64(ms) * 1_000_000) }
+        let s = TrendStats(h)
+        #expect(s.count == 100)
+        #expect(s.min == 1)
+        #expect(s.max == 100)
+        #expect(abs(s.med - 50) < 0.1)
+        #expect(abs(s.p99 - 99) < 0.1)
+        #expect(abs(s.avg - 50.5) < 0.1)
+    }
+}
