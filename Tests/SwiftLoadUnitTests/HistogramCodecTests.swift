@@ -47,3 +47,19 @@ import Testing
         #expect(abs(s.avg - 50.5) < 0.1)
     }
 }
+
+@Suite struct HistogramSummaryTests {
+    @Test func onePassGivesTheSameAnswersAsTheLibrary() {
+        var rng = SystemRandomNumberGenerator()
+        for size in [1, 2, 7, 100, 10_000] {
+            var h = LatencyHistogram.latency()
+            for _ in 0..<size { h.recordNanoseconds(UInt64.random(in: 1_000...3_000_000_000, using: &rng)) }
+            let ps = [0.0, 0.1, 1, 25, 50, 90, 95, 99, 99.9, 99.99, 100]
+            let s = HistogramSummary(h, percentiles: ps)
+            #expect(s.values == ps.map { h.valueAtPercentile($0) }, "size \(size)")
+            #expect(abs(s.mean - h.mean) <= h.mean * 1e-9)
+            #expect(abs(s.stddev - h.stdDeviation) <= Swift.max(1e-6, h.stdDeviation * 1e-6))
+        }
+        #expect(HistogramSummary(LatencyHistogram.latency(), percentiles: [50]).values == [0])
+    }
+}

@@ -5,7 +5,7 @@ import SwiftLoad
 
 @main struct BenchGet: LoadTest {
     static let options = Options(
-        scenarios: ["get": .constantVUs(50, duration: .seconds(8))],
+        scenarios: ["get": .constantVUs(50, duration: .seconds(60))],
         responseBody: .none,
         workers: 1)
 

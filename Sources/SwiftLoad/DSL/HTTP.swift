@@ -4,25 +4,25 @@ public struct HTTP {
     let vu: VU
 
     /// Sends any request.
-    public func request(_ request: Request) async throws -> Response {
+    nonisolated(nonsending) public func request(_ request: Request) async throws -> Response {
         try vu.checkRunning()
         return try await vu.perform(request)
     }
 
-    public func get(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
+    nonisolated(nonsending) public func get(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
                     name: String? = nil, timeout: Duration? = nil,
                     keepBody: BodyRetention? = nil) async throws -> Response {
         try await request(Request(method: .get, url: url, query: pairs(query), headers: headers,
                                   name: name, timeout: timeout, keepBody: keepBody))
     }
 
-    public func head(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
+    nonisolated(nonsending) public func head(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
                      name: String? = nil, timeout: Duration? = nil) async throws -> Response {
         try await request(Request(method: .head, url: url, query: pairs(query), headers: headers,
                                   name: name, timeout: timeout))
     }
 
-    public func post(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
+    nonisolated(nonsending) public func post(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                      headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
                      keepBody: BodyRetention? = nil) async throws -> Response {
         try await request(Request(method: .post, url: url, query: pairs(query), headers: headers, body: body,
@@ -37,21 +37,21 @@ public struct HTTP {
                        timeout: timeout, keepBody: keepBody)
     }
 
-    public func put(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
+    nonisolated(nonsending) public func put(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                     headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
                     keepBody: BodyRetention? = nil) async throws -> Response {
         try await request(Request(method: .put, url: url, query: pairs(query), headers: headers, body: body,
                                   name: name, timeout: timeout, keepBody: keepBody))
     }
 
-    public func patch(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
+    nonisolated(nonsending) public func patch(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                       headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
                       keepBody: BodyRetention? = nil) async throws -> Response {
         try await request(Request(method: .patch, url: url, query: pairs(query), headers: headers, body: body,
                                   name: name, timeout: timeout, keepBody: keepBody))
     }
 
-    public func delete(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
+    nonisolated(nonsending) public func delete(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                        headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
                        keepBody: BodyRetention? = nil) async throws -> Response {
         try await request(Request(method: .delete, url: url, query: pairs(query), headers: headers, body: body,

@@ -1,8 +1,35 @@
 /// An HTTP method. Any token is allowed; the common ones have names.
-public struct HTTPMethod: RawRepresentable, Sendable, Equatable, Hashable, ExpressibleByStringLiteral {
-    public var rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue.uppercased() }
+public struct HTTPMethod: RawRepresentable, Sendable, Hashable, ExpressibleByStringLiteral {
+    public let rawValue: String
+    /// Which common method this is, so transports compare a byte, not a string, per request.
+    let kind: Kind
+
+    enum Kind: UInt8 { case get, head, post, put, patch, delete, options, other }
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue.uppercased()
+        switch self.rawValue {
+        case "GET": kind = .get
+        case "HEAD": kind = .head
+        case "POST": kind = .post
+        case "PUT": kind = .put
+        case "PATCH": kind = .patch
+        case "DELETE": kind = .delete
+        case "OPTIONS": kind = .options
+        default: kind = .other
+        }
+    }
+
     public init(stringLiteral value: String) { self.init(rawValue: value) }
+
+    public static func == (a: HTTPMethod, b: HTTPMethod) -> Bool {
+        a.kind == b.kind && (a.kind != .other || a.rawValue == b.rawValue)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
+    /// POST, PUT and PATCH send a Content-Length even with an empty body.
+    var expectsBody: Bool { kind == .post || kind == .put || kind == .patch }
 
     public static let get: HTTPMethod = "GET"
     public static let head: HTTPMethod = "HEAD"

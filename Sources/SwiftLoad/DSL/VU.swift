@@ -57,7 +57,7 @@ public final class VU: @unchecked Sendable {
     }
 
     /// Pauses this VU (think time) without blocking its worker.
-    public func sleep(_ duration: Duration) async throws {
+    nonisolated(nonsending) public func sleep(_ duration: Duration) async throws {
         try checkRunning()
         let ns = duration.nanoseconds
         guard ns > 0 else { return }
@@ -74,7 +74,7 @@ public final class VU: @unchecked Sendable {
 
     /// Sends `request` with the transport its URL calls for: the built-in HTTP/1.1 client for
     /// `http://` (unless the test asks for libcurl), libcurl otherwise.
-    func perform(_ request: Request) async throws -> Response {
+    nonisolated(nonsending) func perform(_ request: Request) async throws -> Response {
         let url = request.fullURL
         if context.http.transport == .automatic, Self.isCleartextHTTP(url) {
             let client: HTTP1Client

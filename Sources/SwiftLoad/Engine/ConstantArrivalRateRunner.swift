@@ -56,7 +56,7 @@ final class ConstantArrivalRateRunner: ScenarioRunner, DeadlineSource, @unchecke
         idle += 1
     }
 
-    override func nextIteration(for vu: VU) async -> IterationStart? {
+    nonisolated(nonsending) override func nextIteration(for vu: VU) async -> IterationStart? {
         if backlogHead < backlog.count {
             let s = backlog[backlogHead]
             backlogHead += 1

@@ -8,7 +8,7 @@ final class ConstantVUsRunner: ScenarioRunner, @unchecked Sendable {
         }
     }
 
-    override func nextIteration(for vu: VU) async -> IterationStart? {
+    nonisolated(nonsending) override func nextIteration(for vu: VU) async -> IterationStart? {
         if stopping || vu.isInterrupted { return nil }
         if let shared = plan.sharedIterations, !shared.claim() { return nil }
         return IterationStart(scheduled: nil)

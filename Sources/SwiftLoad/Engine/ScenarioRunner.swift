@@ -49,7 +49,7 @@ class ScenarioRunner: @unchecked Sendable {
     func begin(now: UInt64) {}
 
     /// The next iteration for `vu`, or nil when it should exit (subclass).
-    func nextIteration(for vu: VU) async -> IterationStart? { nil }
+    nonisolated(nonsending) func nextIteration(for vu: VU) async -> IterationStart? { nil }
 
     /// Called when a VU finished an iteration and is about to ask for the next one.
     func iterationEnded(_ vu: VU) {}
@@ -83,7 +83,7 @@ class ScenarioRunner: @unchecked Sendable {
         }
     }
 
-    private func run(_ vu: VU, first: IterationStart?) async {
+    nonisolated(nonsending) private func run(_ vu: VU, first: IterationStart?) async {
         var next = first
         if next == nil { next = await nextIteration(for: vu) }
         while let start = next {
@@ -95,7 +95,7 @@ class ScenarioRunner: @unchecked Sendable {
         checkFinished()
     }
 
-    private func runIteration(_ vu: VU, _ start: IterationStart) async {
+    nonisolated(nonsending) private func runIteration(_ vu: VU, _ start: IterationStart) async {
         let ctx = context
         vu.iteration += 1
         vu.scheduledStart = start.scheduled

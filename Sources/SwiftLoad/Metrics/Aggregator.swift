@@ -61,14 +61,13 @@ final class Aggregator {
         let seconds = max(0.001, Double(p.end &- begin) / 1e9)
         let all = p.recorder.allRequests()
         let d = all.duration
-        func ms(_ pct: Double) -> Double { d.totalCount > 0 ? Double(d.valueAtPercentile(pct)) / 1000 : 0 }
+        let overall = HistogramSummary(d, percentiles: [50, 90, 95, 99]).values.map { Double($0) / 1000 }
         var byName: [String: NamePoint] = [:]
         for (name, m) in p.recorder.requests {
             let h = m.duration
-            byName[name] = NamePoint(
-                requests: m.requests, failures: m.failures,
-                p50: Double(h.valueAtPercentile(50)) / 1000, p95: Double(h.valueAtPercentile(95)) / 1000,
-                p99: Double(h.valueAtPercentile(99)) / 1000, max: Double(h.maxRecorded) / 1000)
+            let v = HistogramSummary(h, percentiles: [50, 95, 99]).values.map { Double($0) / 1000 }
+            byName[name] = NamePoint(requests: m.requests, failures: m.failures,
+                                     p50: v[0], p95: v[1], p99: v[2], max: Double(h.maxRecorded) / 1000)
         }
         var iterations = 0, dropped = 0
         for s in p.recorder.scenarios.values {
@@ -78,7 +77,8 @@ final class Aggregator {
         return TimeSeriesPoint(
             t: Double(interval) + seconds, seconds: seconds,
             requests: all.requests, failures: all.failures, rps: Double(all.requests) / seconds,
-            p50: ms(50), p90: ms(90), p95: ms(95), p99: ms(99), max: d.totalCount > 0 ? Double(d.maxRecorded) / 1000 : 0,
+            p50: overall[0], p90: overall[1], p95: overall[2], p99: overall[3],
+            max: d.totalCount > 0 ? Double(d.maxRecorded) / 1000 : 0,
             iterations: iterations, droppedIterations: dropped,
             activeVUs: activeVUs, vus: allocatedVUs,
             bytesReceived: all.bytesReceived, bytesSent: all.bytesSent, byName: byName)

@@ -18,14 +18,15 @@ public struct TrendStats: Codable, Sendable, Equatable {
             min = 0; avg = 0; med = 0; p90 = 0; p95 = 0; p99 = 0; p999 = 0; max = 0; stddev = 0
             return
         }
+        let summary = HistogramSummary(h, percentiles: [50, 90, 95, 99, 99.9])
         min = ms(h.min)
-        avg = h.mean / 1000
-        med = ms(h.valueAtPercentile(50))
-        p90 = ms(h.valueAtPercentile(90))
-        p95 = ms(h.valueAtPercentile(95))
-        p99 = ms(h.valueAtPercentile(99))
-        p999 = ms(h.valueAtPercentile(99.9))
+        avg = summary.mean / 1000
+        med = ms(summary.values[0])
+        p90 = ms(summary.values[1])
+        p95 = ms(summary.values[2])
+        p99 = ms(summary.values[3])
+        p999 = ms(summary.values[4])
         max = ms(h.maxRecorded)
-        stddev = h.stdDeviation / 1000
+        stddev = summary.stddev / 1000
     }
 }

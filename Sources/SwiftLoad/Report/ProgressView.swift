@@ -61,7 +61,7 @@ public final class ProgressView: @unchecked Sendable {
 
     private func line(_ p: TimeSeriesPoint, _ a: Aggregator) -> String {
         let all = a.totals.allRequests()
-        let p99 = all.duration.totalCount > 0 ? Double(all.duration.valueAtPercentile(99)) / 1000 : 0
+        let p99 = Double(HistogramSummary(all.duration, percentiles: [99]).values[0]) / 1000
         let errRate = all.requests > 0 ? Double(all.failures) / Double(all.requests) * 100 : 0
         var dropped = 0
         for s in a.totals.scenarios.values { dropped += s.dropped }

@@ -79,7 +79,7 @@ final class CurlConnection {
 
     // MARK: one request
 
-    func perform(_ request: Request, url: String) async throws -> Response {
+    nonisolated(nonsending) func perform(_ request: Request, url: String) async throws -> Response {
         try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<Response, any Error>) in
             start(request, url: url, continuation: c)
         }
@@ -110,7 +110,7 @@ final class CurlConnection {
 
     private func configureMethod(_ method: HTTPMethod, body bytes: [UInt8]) {
         let e = easy
-        let sendsBody = !bytes.isEmpty || method == .post || method == .put || method == .patch
+        let sendsBody = !bytes.isEmpty || method.expectsBody
         if method == .head {
             _ = sl_easy_setopt_long(e, CURLOPT_NOBODY, 1)
         } else if sendsBody {

@@ -14,7 +14,7 @@ final class HTTP1Client {
         self.driver = driver
     }
 
-    func perform(_ request: Request, url: String) async throws -> Response {
+    nonisolated(nonsending) func perform(_ request: Request, url: String) async throws -> Response {
         let inFlight = RequestInFlight(request, url: url, vu: vu)
         var current = request
         var currentURL = url
@@ -38,7 +38,7 @@ final class HTTP1Client {
         }
     }
 
-    private func exchange(_ request: Request, url: String) async throws -> (TransferOutcome, UInt64) {
+    nonisolated(nonsending) private func exchange(_ request: Request, url: String) async throws -> (TransferOutcome, UInt64) {
         var blockedUs: UInt64 = 0
         if url != lastURL || lastConnection == nil {
             guard let target = HTTPTarget(url), target.scheme == "http" else {
@@ -61,7 +61,7 @@ final class HTTP1Client {
             lastURL = url
             lastTarget = target
         }
-        return try await lastConnection!.exchange(request, target: lastTarget!, blockedUs: blockedUs)
+        return try await lastConnection!.exchange(request, url: url, target: lastTarget!, blockedUs: blockedUs)
     }
 
     private static func failure(_ error: RequestError) -> (TransferOutcome, UInt64) {

@@ -21,6 +21,8 @@ final class HTTP1Connection {
     private var continuation: UnsafeContinuation<(TransferOutcome, UInt64), any Error>?
     private var out: [UInt8] = []
     private var outOffset = 0
+    /// What `out` holds, so a request identical to the last one is not serialised again.
+    private var outKey: OutKey?
     private var parser = HTTP1ResponseParser(headRequest: false, keepLimit: 0)
     private var headRequest = false
     private var keepLimit = 0
@@ -39,6 +41,13 @@ final class HTTP1Connection {
     /// Position in the driver's list of requests in flight.
     var inflightIndex = -1
 
+    private struct OutKey: Equatable {
+        var method: HTTPMethod
+        var url: String
+        var headers: HTTPHeaders
+        var body: Body
+    }
+
     init(driver: HTTP1Driver, vu: VU, address: SocketAddress) {
         self.driver = driver
         self.vu = vu
@@ -51,13 +60,14 @@ final class HTTP1Connection {
 
     /// Sends `request` and returns what happened with the instant it ended. Recording is the
     /// caller's: a redirect chain counts as one request.
-    func exchange(_ request: Request, target: HTTPTarget, blockedUs: UInt64) async throws -> (TransferOutcome, UInt64) {
+    nonisolated(nonsending) func exchange(_ request: Request, url: String, target: HTTPTarget,
+                                          blockedUs: UInt64) async throws -> (TransferOutcome, UInt64) {
         try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<(TransferOutcome, UInt64), any Error>) in
-            start(request, target: target, blockedUs: blockedUs, continuation: c)
+            start(request, url: url, target: target, blockedUs: blockedUs, continuation: c)
         }
     }
 
-    private func start(_ request: Request, target: HTTPTarget, blockedUs: UInt64,
+    private func start(_ request: Request, url: String, target: HTTPTarget, blockedUs: UInt64,
                        continuation c: UnsafeContinuation<(TransferOutcome, UInt64), any Error>) {
         let settings = driver.settings
         let now = MonotonicClock.now()
@@ -72,11 +82,16 @@ final class HTTP1Connection {
         connectStart = 0
         connectEnd = 0
         firstByteAt = 0
-        out.removeAll(keepingCapacity: true)
         outOffset = 0
-        if let problem = HTTP1RequestWriter.write(request, target: target, userAgent: settings.userAgent, into: &out) {
-            fail(problem, closing: false)
-            return
+        let key = OutKey(method: request.method, url: url, headers: request.headers, body: request.body)
+        if key != outKey {
+            out.removeAll(keepingCapacity: true)
+            outKey = nil
+            if let problem = HTTP1RequestWriter.write(request, target: target, userAgent: settings.userAgent, into: &out) {
+                fail(problem, closing: false)
+                return
+            }
+            outKey = key
         }
         let timeout = (request.timeout ?? settings.requestTimeout).nanoseconds
         timeoutMs = Int(timeout / 1_000_000)

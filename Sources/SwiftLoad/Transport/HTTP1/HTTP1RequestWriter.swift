@@ -5,7 +5,7 @@ enum HTTP1RequestWriter {
     static func write(_ request: Request, target: HTTPTarget, userAgent: String,
                       into out: inout [UInt8]) -> RequestError? {
         let body = request.body.bytes
-        let sendsLength = !body.isEmpty || request.method == .post || request.method == .put || request.method == .patch
+        let sendsLength = !body.isEmpty || request.method.expectsBody
         out.append(contentsOf: request.method.rawValue.utf8)
         out.append(0x20)
         out.append(contentsOf: target.requestTarget.utf8)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An incremental HTTP/1.1 response parser: feed it bytes as they arrive, in chunks of any size,
 /// and it reports when the response is complete.
 ///
@@ -73,20 +77,17 @@ struct HTTP1ResponseParser {
         let n = bytes.count
         while i < n {
             switch state {
-            case .statusLine, .headerLines, .chunkSize, .chunkDataEnd, .trailers:
-                // Line-oriented states: gather up to LF.
-                var j = i
-                while j < n && bytes[j] != 0x0A { j += 1 }
-                let piece = UnsafeRawBufferPointer(rebasing: bytes[i..<j])
-                if isHeaderState { headerBytes.append(contentsOf: piece) }
-                line.append(contentsOf: piece)
-                if line.count > Self.maxHeaderBytes || headerBytes.count > Self.maxHeaderBytes { throw .headersTooLarge }
-                guard j < n else { return .needMore }
-                if isHeaderState { headerBytes.append(0x0A) }
-                i = j + 1
-                if line.last == 0x0D { line.removeLast() }
-                try handleLine()
-                line.removeAll(keepingCapacity: true)
+            case .statusLine, .headerLines:
+                try consumeHeaderLines(bytes, from: &i)
+                if case .done = state { return .complete(consumed: i) }
+            case .chunkSize, .chunkDataEnd, .trailers:
+                guard let lf = Self.findLF(bytes, from: i) else {
+                    line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<n]))
+                    if line.count > Self.maxHeaderBytes { throw .headersTooLarge }
+                    return .needMore
+                }
+                try feedLine(bytes, from: i, lf: lf)
+                i = lf + 1
                 if case .done = state { return .complete(consumed: i) }
             case .body(let remaining):
                 let take = min(remaining, n - i)
@@ -112,11 +113,75 @@ struct HTTP1ResponseParser {
         return isComplete ? .complete(consumed: i) : .needMore
     }
 
-    private var isHeaderState: Bool {
-        switch state {
-        case .statusLine, .headerLines: return true
-        default: return false
+    /// The status line and header fields. Lines that arrived whole are parsed where they lie in
+    /// the read buffer; only a line cut by the end of a read is copied aside. The raw block is
+    /// appended to `headerBytes` in one piece per read.
+    private mutating func consumeHeaderLines(_ bytes: UnsafeRawBufferPointer, from i: inout Int) throws(Failure) {
+        var regionStart = i
+        defer {
+            headerBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[regionStart..<i]))
         }
+        while i < bytes.count {
+            guard let lf = Self.findLF(bytes, from: i) else {
+                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<bytes.count]))
+                i = bytes.count
+                if line.count > Self.maxHeaderBytes || headerBytes.count + i - regionStart > Self.maxHeaderBytes {
+                    throw .headersTooLarge
+                }
+                return
+            }
+            try feedLine(bytes, from: i, lf: lf)
+            i = lf + 1
+            if headerBytes.count + i - regionStart > Self.maxHeaderBytes { throw .headersTooLarge }
+            switch state {
+            case .statusLine:
+                // An interim 1xx response ended: the final response's block starts here.
+                headerBytes.removeAll(keepingCapacity: true)
+                regionStart = i
+            case .headerLines:
+                continue
+            default:
+                return
+            }
+        }
+    }
+
+    /// Handles the line ending at `lf` (CR removed): in place when it lies wholly in `bytes`,
+    /// else joined with the part kept from the previous read.
+    private mutating func feedLine(_ bytes: UnsafeRawBufferPointer, from i: Int, lf: Int) throws(Failure) {
+        if line.isEmpty {
+            var end = lf
+            if end > i && bytes[end - 1] == 0x0D { end -= 1 }
+            try handleLine(UnsafeRawBufferPointer(rebasing: bytes[i..<end]))
+            return
+        }
+        line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<lf]))
+        if line.last == 0x0D { line.removeLast() }
+        let joined = line
+        line.removeAll(keepingCapacity: true)
+        var failure: Failure?
+        joined.withUnsafeBytes { l in
+            do throws(Failure) { try handleLine(l) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    private mutating func handleLine(_ l: UnsafeRawBufferPointer) throws(Failure) {
+        switch state {
+        case .statusLine:
+            try parseStatusLine(l)
+            state = .headerLines
+        case .headerLines:
+            if l.isEmpty { try endOfHeaders() } else { try parseHeaderLine(l) }
+        default:
+            try handleChunkLine(l)
+        }
+    }
+
+    private static func findLF(_ bytes: UnsafeRawBufferPointer, from i: Int) -> Int? {
+        guard i < bytes.count, let base = bytes.baseAddress,
+              let p = memchr(base + i, 0x0A, bytes.count - i) else { return nil }
+        return base.distance(to: UnsafeRawPointer(p))
     }
 
     private mutating func keep(_ bytes: UnsafeRawBufferPointer) {
@@ -130,17 +195,8 @@ struct HTTP1ResponseParser {
         }
     }
 
-    private mutating func handleLine() throws(Failure) {
+    private mutating func handleChunkLine(_ line: UnsafeRawBufferPointer) throws(Failure) {
         switch state {
-        case .statusLine:
-            try parseStatusLine()
-            state = .headerLines
-        case .headerLines:
-            if line.isEmpty {
-                try endOfHeaders()
-            } else {
-                try parseHeaderLine()
-            }
         case .chunkSize:
             var size = 0
             var digits = 0
@@ -162,10 +218,11 @@ struct HTTP1ResponseParser {
         }
     }
 
-    private mutating func parseStatusLine() throws(Failure) {
+    private mutating func parseStatusLine(_ line: UnsafeRawBufferPointer) throws(Failure) {
         // HTTP/1.x SP 3DIGIT [SP reason]
-        guard line.count >= 12, line.starts(with: Self.httpSlash1Dot),
-              line[8] == 0x20 else { throw .malformed("bad status line") }
+        guard line.count >= 12, Self.matches(line, 0, Self.httpSlash1Dot), line[8] == 0x20 else {
+            throw .malformed("bad status line")
+        }
         guard line[7] >= 0x30 && line[7] <= 0x39 else { throw .malformed("bad HTTP version") }
         minorVersion = Int(line[7] - 0x30)
         var code = 0
@@ -177,15 +234,18 @@ struct HTTP1ResponseParser {
         status = code
     }
 
-    private mutating func parseHeaderLine() throws(Failure) {
-        guard let colon = line.firstIndex(of: 0x3A), colon > 0 else { throw .malformed("bad header line") }
-        let name = line[0..<colon]
+    private mutating func parseHeaderLine(_ line: UnsafeRawBufferPointer) throws(Failure) {
+        var colon = 0
+        while colon < line.count && line[colon] != 0x3A { colon += 1 }
+        guard colon > 0 && colon < line.count else { throw .malformed("bad header line") }
+        // Only three fields matter for framing; their lengths rule out the rest cheaply.
+        guard colon == 14 || colon == 10 || colon == 17 else { return }
         var v = colon + 1
         while v < line.count && (line[v] == 0x20 || line[v] == 0x09) { v += 1 }
         var e = line.count
         while e > v && (line[e - 1] == 0x20 || line[e - 1] == 0x09) { e -= 1 }
-        let value = line[v..<e]
-        if Self.equalsIgnoringCase(name, Self.contentLengthName) {
+        let value = UnsafeRawBufferPointer(rebasing: line[v..<e])
+        if colon == 14 && Self.equalsIgnoringCase(line, 0, colon, Self.contentLengthName) {
             var length = 0
             guard !value.isEmpty else { throw .malformed("empty Content-Length") }
             for b in value {
@@ -195,9 +255,9 @@ struct HTTP1ResponseParser {
             }
             if let existing = contentLength, existing != length { throw .malformed("conflicting Content-Length") }
             contentLength = length
-        } else if Self.equalsIgnoringCase(name, Self.transferEncodingName) {
+        } else if colon == 17 && Self.equalsIgnoringCase(line, 0, colon, Self.transferEncodingName) {
             if Self.containsToken(value, Self.chunkedToken) { chunked = true }
-        } else if Self.equalsIgnoringCase(name, Self.connectionName) {
+        } else if colon == 10 && Self.equalsIgnoringCase(line, 0, colon, Self.connectionName) {
             if Self.containsToken(value, Self.closeToken) { connectionClose = true }
             if Self.containsToken(value, Self.keepAliveToken) { connectionKeepAlive = true }
         }
@@ -248,24 +308,30 @@ struct HTTP1ResponseParser {
 
     private static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 
-    /// `a` equals the lowercase ASCII `lowered`, ignoring case.
-    static func equalsIgnoringCase(_ a: ArraySlice<UInt8>, _ lowered: [UInt8]) -> Bool {
-        guard a.count == lowered.count else { return false }
-        var k = 0
-        for b in a {
-            if lower(b) != lowered[k] { return false }
-            k += 1
-        }
+    private static func matches(_ buf: UnsafeRawBufferPointer, _ at: Int, _ literal: [UInt8]) -> Bool {
+        guard buf.count - at >= literal.count else { return false }
+        for k in 0..<literal.count where buf[at + k] != literal[k] { return false }
+        return true
+    }
+
+    /// `buf[at..<at+count]` equals the lowercase ASCII `lowered`, ignoring case.
+    static func equalsIgnoringCase(_ buf: UnsafeRawBufferPointer, _ at: Int, _ count: Int, _ lowered: [UInt8]) -> Bool {
+        guard count == lowered.count else { return false }
+        for k in 0..<count where lower(buf[at + k]) != lowered[k] { return false }
         return true
     }
 
     /// Whether the comma-separated list `value` holds `token` (case-insensitive).
-    static func containsToken(_ value: ArraySlice<UInt8>, _ token: [UInt8]) -> Bool {
-        for part in value.split(separator: 0x2C) {
-            var s = part.startIndex, e = part.endIndex
-            while s < e && (part[s] == 0x20 || part[s] == 0x09) { s += 1 }
-            while e > s && (part[e - 1] == 0x20 || part[e - 1] == 0x09) { e -= 1 }
-            if equalsIgnoringCase(part[s..<e], token) { return true }
+    static func containsToken(_ value: UnsafeRawBufferPointer, _ token: [UInt8]) -> Bool {
+        var s = 0
+        while s < value.count {
+            var e = s
+            while e < value.count && value[e] != 0x2C { e += 1 }
+            var a = s, b = e
+            while a < b && (value[a] == 0x20 || value[a] == 0x09) { a += 1 }
+            while b > a && (value[b - 1] == 0x20 || value[b - 1] == 0x09) { b -= 1 }
+            if equalsIgnoringCase(value, a, b - a, token) { return true }
+            s = e + 1
         }
         return false
     }
