@@ -69,6 +69,9 @@ struct ScriptCompiler {
         // A @main type needs library mode; a file of top-level code must not have it.
         if source.range(of: Data("@main".utf8)) != nil { flags.append("-parse-as-library") }
         flags += ["-swift-version", "6", "-O", "-module-name", "SwiftLoadScenario", "-I", layout.modulesDir]
+        // A scenario's async functions run where their caller runs: on the VU's worker thread,
+        // with no executor hop on entry (SE-0461).
+        flags += ["-enable-upcoming-feature", "NonisolatedNonsendingByDefault"]
         for map in layout.moduleMaps { flags += ["-Xcc", "-fmodule-map-file=\(map)"] }
         flags += ["-L", layout.libraryDir, "-lSwiftLoad", "-Xlinker", "-rpath", "-Xlinker", layout.libraryDir]
         return flags

@@ -4,7 +4,7 @@ import TestSupport
 
 /// Runs a load test in this process, the way a compiled scenario does (minus signals).
 func runLoad(_ options: Options, config: RunConfig = RunConfig(quiet: true),
-             _ script: @escaping @Sendable (VU) async throws -> Void) throws(ConfigurationError) -> RunResult {
+             _ script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void) throws(ConfigurationError) -> RunResult {
     try LoadRunner.run(script: script, options: options, config: config)
 }
 

@@ -21,7 +21,7 @@ public enum LoadRunner {
     ///     interrupted) and the result is marked interrupted; a second stops waiting for workers.
     ///   - progress: receives the run's progress once a second.
     /// - Throws: `ConfigurationError` for any problem in the options or thresholds, all at once.
-    public static func run(script: @escaping @Sendable (VU) async throws -> Void, options: Options,
+    public static func run(script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void, options: Options,
                            config: RunConfig, handleSignals: Bool = false,
                            progress: ProgressView? = nil) throws(ConfigurationError) -> RunResult {
         let effective = config.overrides.apply(to: options)

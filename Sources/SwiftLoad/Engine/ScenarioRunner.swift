@@ -11,14 +11,14 @@ class ScenarioRunner: @unchecked Sendable {
     // @unchecked: a runner lives on its worker's thread; VU tasks capture it but run there too.
     let plan: ExecutionPlan.ScenarioPlan
     unowned let worker: Worker
-    let script: @Sendable (VU) async throws -> Void
+    let script: nonisolated(nonsending) @Sendable (VU) async throws -> Void
     private(set) var vus: [VU] = []
     private var liveVUs = 0
     private(set) var started = false
     /// No new iterations once set: the active phase ended or the run is stopping.
     private(set) var stopping = false
 
-    init(plan: ExecutionPlan.ScenarioPlan, worker: Worker, script: @escaping @Sendable (VU) async throws -> Void) {
+    init(plan: ExecutionPlan.ScenarioPlan, worker: Worker, script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void) {
         self.plan = plan
         self.worker = worker
         self.script = script

