@@ -158,6 +158,24 @@ import TestSupport
         #expect(quiet.stdout.contains("latency"))
     }
 
+    @Test func aTerminalGetsOneProgressLineRedrawnInPlace() throws {
+        let server = try FixtureServer()
+        let script = try CLI.writeScenario(Self.quick)
+        let dir = URL(fileURLWithPath: script).deletingLastPathComponent().path
+        // `script` gives the command a pseudo-terminal, as an interactive shell would.
+        let command = "\(Paths.swiftload) run scenario.swift --duration 2500ms -e TARGET=\(server.base) -o json"
+        let child = try ChildProcess("/usr/bin/script", ["-qec", command, "/dev/null"],
+                                     environment: ["SWIFTLOAD_CACHE_DIR": CLI.cacheDir], currentDirectory: dir,
+                                     logDir: Paths.temporaryDirectory(), name: "script")
+        #expect(child.wait(timeout: 120) == 0, "\(child.stdout)")
+        let out = child.stdout
+        #expect(out.contains("\r\u{1B}[2Krunning 0:01/0:02"), "no redrawn progress line in \(out.debugDescription)")
+        #expect(out.contains("✓ status is 200"))
+        // -o json without a path writes into reports/ under the working directory.
+        let reports = try FileManager.default.contentsOfDirectory(atPath: dir + "/reports")
+        #expect(reports.count == 1 && reports[0].hasPrefix("scenario-") && reports[0].hasSuffix(".json"), "\(reports)")
+    }
+
     @Test func aRelocatedInstallRunsScenarios() throws {
         let prefix = Paths.temporaryDirectory("prefix")
         // install-only with BIN: this test runs inside SwiftPM, which holds the build folder's lock.
