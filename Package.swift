@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,8 +31,9 @@ let package = Package(
         .target(
             name: "SwiftLoad",
             dependencies: [
-                "CCurl", "CNghttp2", "CEpoll",
+                "CCurl", "CNghttp2", "CEpoll", "COpenSSL",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: [
                 // The engine's state is confined to one worker thread by design; dynamic

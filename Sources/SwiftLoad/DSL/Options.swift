@@ -23,6 +23,10 @@ public struct Options: Sendable {
     public var workers: Int?
     /// Which HTTP client carries requests (see `HTTPTransport`).
     public var transport: HTTPTransport
+    /// Connections and streams for HTTP/2 (gRPC, and `transport: .http2`).
+    public var http2: HTTP2Options
+    /// The largest gRPC message a call accepts (default 4 MiB, as gRPC's own clients).
+    public var grpcMaxMessageSize: Int
 
     public init(scenarios: [String: Scenario] = [:],
                 thresholds: [String: ThresholdSet] = [:],
@@ -32,7 +36,9 @@ public struct Options: Sendable {
                 userAgent: String = "swiftload/\(SwiftLoadVersion.current)",
                 responseBody: BodyRetention = .default,
                 workers: Int? = nil,
-                transport: HTTPTransport = .automatic) {
+                transport: HTTPTransport = .automatic,
+                http2: HTTP2Options = HTTP2Options(),
+                grpcMaxMessageSize: Int = 4 << 20) {
         self.scenarios = scenarios
         self.thresholds = thresholds
         self.requestTimeout = requestTimeout
@@ -42,6 +48,22 @@ public struct Options: Sendable {
         self.responseBody = responseBody
         self.workers = workers
         self.transport = transport
+        self.http2 = http2
+        self.grpcMaxMessageSize = grpcMaxMessageSize
+    }
+}
+
+/// How HTTP/2 connections are shared. Each worker keeps its own connections (workers share
+/// nothing), so a test with two workers opens up to twice `connectionsPerTarget`.
+public struct HTTP2Options: Sendable, Equatable {
+    /// Connections per target, per worker.
+    public var connectionsPerTarget: Int
+    /// Streams per connection at most; the server's SETTINGS_MAX_CONCURRENT_STREAMS may lower it.
+    public var maxConcurrentStreams: Int
+
+    public init(connectionsPerTarget: Int = 1, maxConcurrentStreams: Int = 100) {
+        self.connectionsPerTarget = connectionsPerTarget
+        self.maxConcurrentStreams = maxConcurrentStreams
     }
 }
 
@@ -52,6 +74,9 @@ public enum HTTPTransport: String, Sendable, Codable {
     case automatic
     /// libcurl for every request, cleartext included.
     case libcurl
+    /// HTTP/2 through nghttp2 for every request: prior knowledge (h2c) for `http://`, ALPN `h2`
+    /// over TLS for `https://`. VUs' requests share `http2.connectionsPerTarget` connections.
+    case http2
 }
 
 /// One or more threshold expressions for one metric: `"p(99) < 200ms"` or

@@ -30,6 +30,8 @@ public final class VU: @unchecked Sendable {
     private(set) var isInterrupted = false
     private var curlConnection: CurlConnection?
     private var http1Client: HTTP1Client?
+    /// The HTTP/2 stream this VU waits for, so a stop can interrupt it.
+    var h2InFlight: H2Stream?
     private var sleepContinuation: UnsafeContinuation<Void, any Error>?
     private var sleepToken: UInt64 = 0
 
@@ -76,12 +78,15 @@ public final class VU: @unchecked Sendable {
     /// `http://` (unless the test asks for libcurl), libcurl otherwise.
     nonisolated(nonsending) func perform(_ request: Request) async throws -> Response {
         let url = request.fullURL
+        if context.http.transport == .http2 {
+            return try await performHTTP2(request, url: url)
+        }
         if context.http.transport == .automatic, Self.isCleartextHTTP(url) {
             let client: HTTP1Client
             if let c = http1Client {
                 client = c
             } else {
-                client = HTTP1Client(vu: self, driver: context.http1)
+                client = HTTP1Client(vu: self, driver: context.sockets)
                 http1Client = client
             }
             return try await client.perform(request, url: url)
@@ -94,6 +99,41 @@ public final class VU: @unchecked Sendable {
             curlConnection = c
         }
         return try await c.perform(request, url: url)
+    }
+
+    /// An HTTP request as an HTTP/2 stream (h2c with prior knowledge, or TLS with ALPN).
+    nonisolated(nonsending) private func performHTTP2(_ request: Request, url: String) async throws -> Response {
+        let inFlight = RequestInFlight(request, url: url, vu: self)
+        guard let target = HTTPTarget(url) else {
+            var o = TransferOutcome()
+            o.error = RequestError(.protocolError, "malformed URL: \(url)")
+            return o.complete(inFlight, end: MonotonicClock.now(), recorder: context.recorder)
+        }
+        var headers: [(String, String)] = []
+        var hasUserAgent = false, hasContentType = false
+        for f in request.headers {
+            let name = f.name.lowercased()
+            switch name {
+            case "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length":
+                continue   // connection-specific or framing: HTTP/2 has its own
+            case "user-agent": hasUserAgent = true
+            case "content-type": hasContentType = true
+            default: break
+            }
+            headers.append((name, f.value))
+        }
+        if !hasUserAgent { headers.append(("user-agent", context.http.userAgent)) }
+        if !request.body.bytes.isEmpty, !hasContentType, let ct = request.body.contentType {
+            headers.append(("content-type", ct))
+        }
+        let h2Request = H2Stream.Request(method: request.method.rawValue, scheme: target.scheme,
+                                         authority: target.hostHeader, path: target.requestTarget,
+                                         headers: headers, body: request.body.bytes)
+        let stream = try await context.h2.exchange(
+            h2Request, target: target, vu: self,
+            keepLimit: (request.keepBody ?? context.http.bodyRetention).limit, messageLimit: nil,
+            timeout: request.timeout ?? context.http.requestTimeout)
+        return TransferOutcome(stream).complete(inFlight, end: stream.endedAt, recorder: context.recorder)
     }
 
     private static func isCleartextHTTP(_ url: String) -> Bool {
@@ -121,6 +161,7 @@ public final class VU: @unchecked Sendable {
         }
         curlConnection?.cancel()
         http1Client?.cancel()
+        h2InFlight?.interrupt()
     }
 
     /// Frees the VU's connection at the end of the run.

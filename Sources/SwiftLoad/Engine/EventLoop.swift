@@ -23,6 +23,12 @@ protocol DeadlineSource: AnyObject {
     func fire(now: UInt64)
 }
 
+/// Called each turn after the tasks ran and before the loop waits: the place to write output
+/// the tasks produced, once per turn rather than once per request.
+protocol PrePollHandler: AnyObject {
+    func beforePoll()
+}
+
 /// Something woken by a one-shot timer; the token lets it ignore a timer it has since abandoned.
 protocol TimerTarget: AnyObject {
     func timerFired(token: UInt64)
@@ -43,6 +49,7 @@ final class EventLoop {
     private let events: UnsafeMutablePointer<epoll_event>
     private var handlers: [IOHandler?] = [nil]          // index = tag; tag 0 is the wake eventfd
     private var deadlineSources: [DeadlineSource] = []
+    private var prePollHandlers: [PrePollHandler] = []
     private var timers = TimerHeap<Timer>()
 
     private var ready: [UnownedJob] = []
@@ -83,6 +90,10 @@ final class EventLoop {
 
     func addDeadlineSource(_ source: DeadlineSource) {
         deadlineSources.append(source)
+    }
+
+    func addPrePollHandler(_ handler: PrePollHandler) {
+        prePollHandlers.append(handler)
     }
 
     /// Starts, changes or stops (`events == 0`) watching `fd` for the handler behind `tag`.
@@ -147,6 +158,8 @@ final class EventLoop {
             runReadyJobs()
             let now = MonotonicClock.now()
             fireDueTimers(now: now)
+            runReadyJobs()
+            for h in prePollHandlers { h.beforePoll() }
             runReadyJobs()
             if stopRequested { break }
             let timeout: Int64

@@ -4,7 +4,9 @@ final class WorkerContext {
     let index: Int
     let loop: EventLoop
     let curl: CurlMulti
-    let http1: HTTP1Driver
+    let sockets: SocketDriver
+    /// HTTP/2 connection pools, created on first use.
+    private(set) lazy var h2 = H2Client(context: self)
     let http: HTTPSettings
     let env: Environment
     /// This interval's metrics; the 1 Hz tick hands it to the aggregator and starts a new one.
@@ -18,7 +20,7 @@ final class WorkerContext {
         self.index = index
         self.loop = loop
         self.curl = CurlMulti(loop: loop)
-        self.http1 = HTTP1Driver(loop: loop, settings: http)
+        self.sockets = SocketDriver(loop: loop, settings: http)
         self.http = http
         self.env = env
     }

@@ -9,6 +9,10 @@ final class Recorder {
     var scenarios: [String: ScenarioMetrics] = [:]
     /// Requests cancelled by a stop (graceful stop ran out, Ctrl-C): neither successes nor errors.
     var interruptedRequests = 0
+    /// HTTP/2 GOAWAY frames received.
+    var goaways = 0
+    /// HTTP/2 streams the server refused (REFUSED_STREAM, or beyond a GOAWAY) and that were sent again.
+    var refusedStreams = 0
 
     /// The metrics for a request name, created on first use.
     @inline(__always)
@@ -39,6 +43,8 @@ final class Recorder {
         }
         for (name, s) in o.scenarios { scenario(name).merge(s) }
         interruptedRequests += o.interruptedRequests
+        goaways += o.goaways
+        refusedStreams += o.refusedStreams
     }
 
     /// All request names merged into one set of metrics (the "all" row).

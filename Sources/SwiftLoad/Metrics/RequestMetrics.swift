@@ -18,6 +18,8 @@ final class RequestMetrics {
     var waiting = LatencyHistogram.latency()     // time to first byte after sending
     var receiving = LatencyHistogram.latency()
     var statuses: [Int: Int] = [:]
+    /// gRPC calls by status code (HTTP requests leave it empty).
+    var grpcStatuses: [Int: Int] = [:]
     var errors: [ErrorClass: ErrorTally] = [:]
 
     func merge(_ o: RequestMetrics) {
@@ -34,6 +36,7 @@ final class RequestMetrics {
         waiting.add(o.waiting)
         receiving.add(o.receiving)
         for (k, v) in o.statuses { statuses[k, default: 0] += v }
+        for (k, v) in o.grpcStatuses { grpcStatuses[k, default: 0] += v }
         for (k, v) in o.errors { errors[k, default: ErrorTally(count: 0, sample: "")].merge(v) }
     }
 

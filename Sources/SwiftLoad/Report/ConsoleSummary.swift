@@ -46,6 +46,14 @@ public enum ConsoleSummary {
         if r.interruptedRequests > 0 {
             out.append("  interrupted requests: \(NumberFormat.grouped(r.interruptedRequests)) (cancelled by the stop, not counted as errors)")
         }
+        if r.http2.goaways > 0 || r.http2.refusedStreamsRetried > 0 {
+            out.append("  HTTP/2: \(NumberFormat.grouped(r.http2.goaways)) GOAWAY received, \(NumberFormat.grouped(r.http2.refusedStreamsRetried)) refused streams sent again")
+        }
+        let grpc = r.requests.grpcStatuses
+        if !grpc.isEmpty {
+            let parts = grpc.sorted { $0.value > $1.value }.map { "\($0.key) \(NumberFormat.grouped($0.value))" }
+            out.append("  gRPC status: " + parts.joined(separator: ", "))
+        }
         let secs = max(r.run.durationSeconds, 0.001)
         out.append("  data received \(NumberFormat.bytes(r.requests.bytesReceived)) (\(NumberFormat.bytes(Int(Double(r.requests.bytesReceived) / secs)))/s), sent \(NumberFormat.bytes(r.requests.bytesSent))")
 
@@ -53,7 +61,7 @@ public enum ConsoleSummary {
             out.append("")
             out.append("  errors")
             for e in r.errors.prefix(20) {
-                let label = e.kind == "script" ? "script error" : (ErrorClass(rawValue: e.errorClass)?.label ?? e.errorClass)
+                let label = e.kind == "script" ? "script error" : ErrorClass(rawValue: e.errorClass).label
                 out.append("    \(NumberFormat.grouped(e.count).leftPadded(9))  \(e.name): \(label): \(sanitize(e.sample))")
             }
             if r.errors.count > 20 { out.append("    … \(r.errors.count - 20) more in the JSON result") }

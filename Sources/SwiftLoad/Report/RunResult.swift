@@ -17,6 +17,8 @@ public struct RunResult: Codable, Sendable {
     public var errors: [ErrorRow]
     /// Requests cancelled by a stop; not counted as successes or errors.
     public var interruptedRequests: Int
+    /// HTTP/2 connection events (gRPC and h2c).
+    public var http2: HTTP2Stats
     public var thresholds: [ThresholdOutcome]
     /// One point per second of the run (the last may be shorter).
     public var timeSeries: [TimeSeriesPoint]
@@ -89,6 +91,8 @@ public struct RequestGroupStats: Codable, Sendable {
     public var bytesSent: Int
     /// Responses by HTTP status ("0" for no response).
     public var statuses: [String: Int]
+    /// gRPC calls by status code name (`OK`, `UNAVAILABLE`, …); empty for HTTP requests.
+    public var grpcStatuses: [String: Int]
     /// From the intended start (scheduled start in open models) to the last byte.
     public var duration: TrendStats
     /// From the real start to the last byte (no coordinated-omission correction).
@@ -98,6 +102,15 @@ public struct RequestGroupStats: Codable, Sendable {
     public var tlsHandshaking: TrendStats
     public var waiting: TrendStats
     public var receiving: TrendStats
+}
+
+public struct HTTP2Stats: Codable, Sendable {
+    /// GOAWAY frames received (servers send one before closing a connection, e.g. nginx after
+    /// 1,000 requests).
+    public var goaways: Int
+    /// Streams the server refused without processing them (REFUSED_STREAM, or beyond a GOAWAY's
+    /// last stream id) that were sent again on another connection.
+    public var refusedStreamsRetried: Int
 }
 
 public struct ScenarioStats: Codable, Sendable {

@@ -6,6 +6,8 @@ struct HTTPSettings: Sendable {
     var userAgent: String
     var bodyRetention: BodyRetention
     var transport: HTTPTransport
+    var http2: HTTP2Options
+    var grpcMaxMessageSize: Int
 
     init(options: Options, insecureOverride: Bool) {
         requestTimeout = options.requestTimeout
@@ -14,5 +16,7 @@ struct HTTPSettings: Sendable {
         userAgent = options.userAgent
         bodyRetention = options.responseBody
         transport = options.transport
+        http2 = options.http2
+        grpcMaxMessageSize = options.grpcMaxMessageSize
     }
 }

@@ -38,8 +38,20 @@ struct TransferOutcome {
     /// A transport failure; an unexpected status is classified in `complete`.
     var error: RequestError?
 
+    /// gRPC calls: the status the call ended with.
+    var grpcStatus: GRPCStatusCode?
+
     /// Records the request in `recorder` and builds the response the VU gets.
     func complete(_ r: RequestInFlight, end: UInt64, recorder: Recorder) -> Response {
+        let (timings, error) = record(r, end: end, recorder: recorder)
+        return Response(name: r.name, url: r.url, status: status, httpVersion: httpVersion,
+                        rawHeaders: headerBytes, body: body, bodySize: bodySize, bodyTruncated: truncated,
+                        timings: timings, error: error)
+    }
+
+    /// Records the request in `recorder`; returns its timings and the error it counts as (an
+    /// unexpected HTTP status becomes one here).
+    func record(_ r: RequestInFlight, end: UInt64, recorder: Recorder) -> (Timings, RequestError?) {
         var error = self.error
         if error == nil && !r.expectedStatuses.contains(status) {
             error = RequestError(.httpStatus, "HTTP \(status)")
@@ -59,6 +71,7 @@ struct TransferOutcome {
         m.waiting.recordMicroseconds(waitingUs)
         m.receiving.recordMicroseconds(receivingUs)
         m.statuses[status, default: 0] += 1
+        if let grpcStatus { m.grpcStatuses[grpcStatus.rawValue, default: 0] += 1 }
         if let error {
             m.failures += 1
             if var tally = m.errors[error.errorClass] {
@@ -77,8 +90,28 @@ struct TransferOutcome {
         timings.receiving = .microseconds(Int64(receivingUs))
         timings.duration = Duration(nanoseconds: durationNs)
         timings.serviceTime = Duration(nanoseconds: serviceNs)
-        return Response(name: r.name, url: r.url, status: status, httpVersion: httpVersion,
-                        rawHeaders: headerBytes, body: body, bodySize: bodySize, bodyTruncated: truncated,
-                        timings: timings, error: error)
+        return (timings, error)
+    }
+}
+
+extension TransferOutcome {
+    /// What an HTTP/2 stream brought back.
+    init(_ s: H2Stream) {
+        self.init()
+        status = s.status
+        httpVersion = s.status > 0 ? "2" : ""
+        headerBytes = s.status > 0 ? s.headerBytes : []
+        body = s.body
+        bodySize = s.bodySize
+        truncated = s.truncated
+        bytesSent = s.bytesSent
+        bytesReceived = s.bytesReceived
+        connectingUs = s.connectingUs
+        tlsUs = s.tlsUs
+        if s.firstByteAt > 0 {
+            waitingUs = (s.firstByteAt &- max(s.submittedAt, s.startedAt)) / 1000
+            receivingUs = (s.endedAt &- s.firstByteAt) / 1000
+        }
+        error = s.error
     }
 }

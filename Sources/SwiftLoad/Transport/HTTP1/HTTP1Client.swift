@@ -3,13 +3,13 @@
 /// following. A redirect chain is recorded as one request, as libcurl's is.
 final class HTTP1Client {
     private unowned let vu: VU
-    private let driver: HTTP1Driver
+    private let driver: SocketDriver
     private var connections: [String: HTTP1Connection] = [:]
     private var lastURL = ""
     private var lastTarget: HTTPTarget?
     private var lastConnection: HTTP1Connection?
 
-    init(vu: VU, driver: HTTP1Driver) {
+    init(vu: VU, driver: SocketDriver) {
         self.vu = vu
         self.driver = driver
     }

@@ -9,8 +9,8 @@ import Glibc
 /// A request sent on a reused connection that the server closed before answering (the
 /// keep-alive race every client meets, e.g. at nginx's `keepalive_requests` limit) is sent once
 /// more on a new connection, as curl and browsers do.
-final class HTTP1Connection {
-    private unowned let driver: HTTP1Driver
+final class HTTP1Connection: SocketHandler, DeadlineTracked {
+    private unowned let driver: SocketDriver
     private unowned let vu: VU
     private let address: SocketAddress
     private var fd: Int32 = -1
@@ -39,7 +39,7 @@ final class HTTP1Connection {
     /// When the request in flight times out; read by the driver's sweep.
     var deadline: UInt64 = 0
     /// Position in the driver's list of requests in flight.
-    var inflightIndex = -1
+    var trackIndex = -1
 
     private struct OutKey: Equatable {
         var method: HTTPMethod
@@ -48,7 +48,7 @@ final class HTTP1Connection {
         var body: Body
     }
 
-    init(driver: HTTP1Driver, vu: VU, address: SocketAddress) {
+    init(driver: SocketDriver, vu: VU, address: SocketAddress) {
         self.driver = driver
         self.vu = vu
         self.address = address
@@ -108,25 +108,18 @@ final class HTTP1Connection {
     }
 
     private func open() {
-        fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else {
-            fail(RequestError(.other, "cannot create a socket: \(Self.describe(errno))"), closing: false)
-            return
-        }
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        driver.attach(self, fd: fd)
         connectStart = MonotonicClock.now()
-        var addr = address
-        let rc = withUnsafePointer(to: &addr.storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, addr.length) }
-        }
-        if rc == 0 {
-            connectionEstablished()
-        } else if errno == EINPROGRESS {
-            setInterest(SL_EPOLLIN | SL_EPOLLOUT)   // writable once connected
-        } else {
-            fail(Self.connectError(errno), closing: true)
+        switch TCPSocket.connect(address) {
+        case .failure(let error):
+            fail(error, closing: false)
+        case .success(let (fd, connected)):
+            self.fd = fd
+            driver.attach(self, fd: fd)
+            if connected {
+                connectionEstablished()
+            } else {
+                setInterest(SL_EPOLLIN | SL_EPOLLOUT)   // writable once connected
+            }
         }
     }
 
@@ -173,11 +166,8 @@ final class HTTP1Connection {
 
     func handleIO(events: UInt32) {
         if !connected {
-            var err: Int32 = 0
-            var len = socklen_t(MemoryLayout<Int32>.size)
-            getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
-            if err != 0 {
-                fail(Self.connectError(err), closing: true)
+            if let error = TCPSocket.finishConnect(fd) {
+                fail(error, closing: true)
             } else if events & (SL_EPOLLOUT | SL_EPOLLERR | SL_EPOLLHUP) != 0 {
                 connectionEstablished()
             }
@@ -341,16 +331,7 @@ final class HTTP1Connection {
 
     // MARK: errors
 
-    private static func connectError(_ e: Int32) -> RequestError {
-        switch e {
-        case ECONNREFUSED: return RequestError(.connectionRefused, "connection refused")
-        case ETIMEDOUT: return RequestError(.timeout, "connect timed out")
-        case ECONNRESET: return RequestError(.connectionReset, "connection reset while connecting")
-        default: return RequestError(.other, "connect failed: \(describe(e))")
-        }
-    }
-
-    static func describe(_ e: Int32) -> String { String(cString: strerror(e)) }
+    static func describe(_ e: Int32) -> String { TCPSocket.describe(e) }
 
     static func describe(_ error: HTTP1ResponseParser.Failure) -> String {
         switch error {

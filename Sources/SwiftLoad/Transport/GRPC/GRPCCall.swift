@@ -1,0 +1,144 @@
+/// One unary gRPC call: the request stream on the wire, and the reply read back into a status,
+/// a message and metadata, following the gRPC over HTTP/2 specification.
+enum GRPCCall {
+    nonisolated(nonsending) static func unary(vu: VU, target: String, method: String, message: [UInt8],
+                                              metadata: HTTPHeaders, deadline: Duration?,
+                                              name: String?) async throws -> GRPCResponse {
+        let url = httpURL(target)
+        let request = Request(method: .post, url: url + method, name: name ?? method)
+        let inFlight = RequestInFlight(request, url: url + method, vu: vu)
+        guard let endpoint = HTTPTarget(url), method.hasPrefix("/") else {
+            var o = TransferOutcome()
+            o.error = RequestError(.protocolError, "bad gRPC target or method: \(target) \(method)")
+            o.grpcStatus = .invalidArgument
+            return response(o, inFlight, method: method, vu: vu, stream: nil)
+        }
+        let settings = vu.context.http
+        var headers: [(String, String)] = [("content-type", "application/grpc"), ("te", "trailers"),
+                                           ("user-agent", "grpc-swiftload/\(SwiftLoadVersion.current)")]
+        if let deadline { headers.append(("grpc-timeout", GRPCFraming.timeoutHeader(deadline))) }
+        for f in metadata { headers.append((f.name.lowercased(), f.value)) }
+        let h2 = H2Stream.Request(method: "POST", scheme: endpoint.scheme, authority: endpoint.hostHeader,
+                                  path: method, headers: headers, body: GRPCFraming.frame(message))
+        let limit = settings.grpcMaxMessageSize
+        let stream = try await vu.context.h2.exchange(
+            h2, target: endpoint, vu: vu, keepLimit: limit + 5, messageLimit: limit,
+            timeout: deadline ?? settings.requestTimeout)
+        var o = TransferOutcome(stream)
+        interpret(&o, stream: stream, deadline: deadline != nil, limit: limit)
+        return response(o, inFlight, method: method, vu: vu, stream: stream)
+    }
+
+    /// `host:port` and `grpc://` are cleartext, `grpcs://` is TLS; http(s) URLs pass through.
+    static func httpURL(_ target: String) -> String {
+        var t = target
+        while t.hasSuffix("/") { t.removeLast() }
+        let lower = t.lowercased()
+        if lower.hasPrefix("grpcs://") { return "https://" + t.dropFirst(8) }
+        if lower.hasPrefix("grpc://") { return "http://" + t.dropFirst(7) }
+        if lower.hasPrefix("http://") || lower.hasPrefix("https://") { return t }
+        return "http://" + t
+    }
+
+    /// Reads status and message out of the stream, setting `o.error` and `o.grpcStatus`.
+    static func interpret(_ o: inout TransferOutcome, stream s: H2Stream, deadline: Bool, limit: Int) {
+        if let error = o.error {
+            // A transport failure: the status a gRPC client would report for it.
+            let code: GRPCStatusCode
+            switch error.errorClass {
+            case .timeout: code = deadline ? .deadlineExceeded : .unavailable
+            case .connectionRefused, .connectionReset, .connectionClosed, .dns, .tls: code = .unavailable
+            default:
+                code = error.errorClass.rawValue.hasPrefix("grpc_") ? grpcCode(error.errorClass) : .internal
+            }
+            o.grpcStatus = code
+            if code == .deadlineExceeded { o.error = RequestError(.grpc(.deadlineExceeded), error.message) }
+            return
+        }
+        guard s.status == 200 else {
+            let code = GRPCStatusCode.fromHTTPStatus(s.status)
+            o.grpcStatus = code
+            o.error = RequestError(.grpc(code), "HTTP \(s.status) instead of a gRPC response")
+            return
+        }
+        let contentType = s.header("content-type") ?? ""
+        guard contentType.hasPrefix("application/grpc") else {
+            o.grpcStatus = .unknown
+            o.error = RequestError(.protocolError, "response content-type is \"\(contentType)\", not application/grpc")
+            return
+        }
+        // Trailers-only replies carry the status in the headers.
+        guard let statusText = s.trailer("grpc-status") ?? s.header("grpc-status"), let raw = Int(statusText) else {
+            o.grpcStatus = .unknown
+            o.error = RequestError(.grpc(.unknown), "the response ended without grpc-status")
+            return
+        }
+        let code = GRPCStatusCode(rawValue: raw)
+        o.grpcStatus = code
+        if code != .ok {
+            let message = percentDecoded(s.trailer("grpc-message") ?? s.header("grpc-message") ?? "")
+            o.error = RequestError(.grpc(code), message.isEmpty ? code.name : message)
+            return
+        }
+        do {
+            _ = try GRPCFraming.unaryMessage(s.body, limit: limit)
+        } catch {
+            o.grpcStatus = .internal
+            switch error {
+            case .truncated(let expected, let got):
+                o.error = RequestError(.protocolError, "truncated gRPC message: \(got) of \(expected) bytes")
+            case .compressedWithoutEncoding:
+                o.error = RequestError(.protocolError, "compressed gRPC message, but no compression was negotiated")
+            case .tooLarge(let size, let max):
+                o.grpcStatus = .resourceExhausted
+                o.error = RequestError(.grpc(.resourceExhausted), "received message larger than max (\(size) vs. \(max))")
+            case .trailingBytes(let n):
+                o.error = RequestError(.protocolError, "\(n) bytes after the message of a unary reply")
+            }
+        }
+    }
+
+    private static func grpcCode(_ c: ErrorClass) -> GRPCStatusCode {
+        for raw in 0...16 where ErrorClass.grpc(GRPCStatusCode(rawValue: raw)) == c { return GRPCStatusCode(rawValue: raw) }
+        return .unknown
+    }
+
+    private static func response(_ o: TransferOutcome, _ inFlight: RequestInFlight, method: String, vu: VU,
+                                 stream: H2Stream?) -> GRPCResponse {
+        let end = stream?.endedAt ?? MonotonicClock.now()
+        let (timings, error) = o.record(inFlight, end: end, recorder: vu.context.recorder)
+        var message: [UInt8]?
+        if error == nil, let s = stream { message = (try? GRPCFraming.unaryMessage(s.body, limit: Int.max)) ?? nil }
+        let statusMessage = stream.flatMap { $0.trailer("grpc-message") ?? $0.header("grpc-message") }.map(percentDecoded)
+            ?? error?.message ?? ""
+        return GRPCResponse(
+            name: inFlight.name, method: method, code: o.grpcStatus ?? .unknown, statusMessage: statusMessage,
+            message: message, headers: HTTPHeaders(stream?.headers ?? []), trailers: HTTPHeaders(stream?.trailers ?? []),
+            timings: timings, error: error)
+    }
+
+    static func failedLocally(vu: VU, method: String, name: String?, target: String, _ error: RequestError) -> GRPCResponse {
+        let request = Request(method: .post, url: httpURL(target) + method, name: name ?? method)
+        var o = TransferOutcome()
+        o.error = error
+        o.grpcStatus = .internal
+        return response(o, RequestInFlight(request, url: request.url, vu: vu), method: method, vu: vu, stream: nil)
+    }
+
+    /// grpc-message is percent-encoded (gRPC over HTTP/2, "Responses").
+    static func percentDecoded(_ s: String) -> String {
+        guard s.contains("%") else { return s }
+        var bytes: [UInt8] = []
+        var it = Array(s.utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "%"), it.count >= 2,
+               let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                it = it.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,97 @@
+import CNghttp2
+
+/// The C callbacks every session shares; each finds its `H2Connection` (or `H2Stream`) in the
+/// user-data pointer.
+final class H2Callbacks: @unchecked Sendable {
+    // @unchecked: built once, never changed; nghttp2 copies it into each session.
+    static let shared = H2Callbacks()
+
+    let callbacks: OpaquePointer
+
+    private init() {
+        var cbs: OpaquePointer?
+        nghttp2_session_callbacks_new(&cbs)
+        callbacks = cbs!
+        nghttp2_session_callbacks_set_on_header_callback(callbacks, Self.onHeader)
+        nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, Self.onFrameRecv)
+        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, Self.onDataChunk)
+        nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, Self.onStreamClose)
+    }
+
+    private static func connection(_ user: UnsafeMutableRawPointer?) -> H2Connection {
+        Unmanaged<H2Connection>.fromOpaque(user!).takeUnretainedValue()
+    }
+
+    private static let onHeader: nghttp2_on_header_callback = { _, frame, name, namelen, value, valuelen, _, user in
+        guard let frame, let name, let value else { return 0 }
+        connection(user).onHeader(
+            streamID: frame.pointee.hd.stream_id, category: frame.pointee.headers.cat,
+            name: String(decoding: UnsafeBufferPointer(start: name, count: namelen), as: UTF8.self),
+            value: String(decoding: UnsafeBufferPointer(start: value, count: valuelen), as: UTF8.self))
+        return 0
+    }
+
+    private static let onFrameRecv: nghttp2_on_frame_recv_callback = { _, frame, user in
+        guard let frame else { return 0 }
+        switch UInt32(frame.pointee.hd.type) {
+        case NGHTTP2_HEADERS.rawValue:
+            connection(user).onHeadersFrame(streamID: frame.pointee.hd.stream_id)
+        case NGHTTP2_GOAWAY.rawValue:
+            connection(user).onGoAway(lastStreamID: frame.pointee.goaway.last_stream_id,
+                                      errorCode: frame.pointee.goaway.error_code)
+        default:
+            break
+        }
+        return 0
+    }
+
+    private static let onDataChunk: nghttp2_on_data_chunk_recv_callback = { _, _, streamID, data, len, user in
+        guard let data else { return 0 }
+        connection(user).onData(streamID: streamID, bytes: UnsafeRawBufferPointer(start: data, count: len))
+        return 0
+    }
+
+    private static let onStreamClose: nghttp2_on_stream_close_callback = { _, streamID, errorCode, user in
+        connection(user).onStreamClose(streamID: streamID, errorCode: errorCode)
+        return 0
+    }
+
+    /// Feeds a request body to nghttp2 as flow control allows.
+    static let readBody: nghttp2_data_source_read_callback = { _, _, buf, length, flags, source, _ in
+        guard let buf, let flags, let ptr = source?.pointee.ptr else { return 0 }
+        let stream = Unmanaged<H2Stream>.fromOpaque(ptr).takeUnretainedValue()
+        let body = stream.request.body
+        let n = min(length, body.count - stream.bodyOffset)
+        body.withUnsafeBytes { src in
+            UnsafeMutableRawPointer(buf).copyMemory(from: src.baseAddress! + stream.bodyOffset, byteCount: n)
+        }
+        stream.bodyOffset += n
+        if stream.bodyOffset == body.count { flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue }
+        return n
+    }
+}
+
+/// Builds nghttp2's name/value array over bytes that stay put for the call.
+enum H2Headers {
+    static func withNV<R>(_ names: [[UInt8]], _ values: [[UInt8]],
+                          _ body: (UnsafeMutableBufferPointer<nghttp2_nv>) -> R) -> R {
+        var storage: [UInt8] = []
+        var spans: [(Int, Int, Int, Int)] = []
+        for i in 0..<names.count {
+            let n = storage.count
+            storage.append(contentsOf: names[i])
+            let v = storage.count
+            storage.append(contentsOf: values[i])
+            spans.append((n, names[i].count, v, values[i].count))
+        }
+        storage.append(0)   // never empty, so the base address exists
+        return storage.withUnsafeMutableBufferPointer { buf in
+            let base = buf.baseAddress!
+            var nva = spans.map {
+                nghttp2_nv(name: base + $0.0, value: base + $0.2, namelen: $0.1, valuelen: $0.3,
+                           flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
+            }
+            return nva.withUnsafeMutableBufferPointer { body($0) }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// A worker's HTTP/2 client: one connection pool per endpoint, shared by all the worker's VUs
+/// (HTTP/2 multiplexes, so VUs need not own connections as they do with HTTP/1.1).
+final class H2Client {
+    unowned let context: WorkerContext
+    let driver: SocketDriver
+    private var pools: [String: H2Pool] = [:]
+    private var lastKey = ""
+    private var lastPool: H2Pool?
+    private var tls: TLSContext?
+
+    init(context: WorkerContext) {
+        self.context = context
+        driver = context.sockets
+    }
+
+    var tlsContext: TLSContext {
+        if let tls { return tls }
+        let t = TLSContext(insecure: context.http.insecure)
+        tls = t
+        return t
+    }
+
+    /// Sends one request and returns its stream once it closed (check `error`). Throws only
+    /// `Interrupted`.
+    func exchange(_ request: H2Stream.Request, target: HTTPTarget, vu: VU, keepLimit: Int, messageLimit: Int?,
+                  timeout: Duration) async throws -> H2Stream {
+        let stream = H2Stream(request: request, vu: vu, keepLimit: keepLimit, messageLimit: messageLimit,
+                              timeout: timeout)
+        let pool: H2Pool
+        switch self.pool(for: target) {
+        case .success(let p):
+            pool = p
+        case .failure(let error):
+            stream.error = error
+            stream.endedAt = MonotonicClock.now()
+            return stream
+        }
+        driver.track(stream)
+        vu.h2InFlight = stream
+        defer { vu.h2InFlight = nil }
+        return try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<H2Stream, any Error>) in
+            stream.continuation = c
+            pool.submit(stream)
+        }
+    }
+
+    private func pool(for target: HTTPTarget) -> Result<H2Pool, RequestError> {
+        let key = target.endpoint + (target.scheme == "https" ? "+tls" : "")
+        if key == lastKey, let p = lastPool { return .success(p) }
+        if let p = pools[key] {
+            lastKey = key
+            lastPool = p
+            return .success(p)
+        }
+        switch driver.resolver.resolve(host: target.host, port: target.port) {
+        case .failure(let error):
+            return .failure(error)
+        case .success(let (address, _)):
+            let options = context.http.http2
+            let p = H2Pool(client: self, host: target.host, port: target.port, tls: target.scheme == "https",
+                           address: address, maxConnections: options.connectionsPerTarget,
+                           maxStreamsPerConnection: options.maxConcurrentStreams)
+            pools[key] = p
+            lastKey = key
+            lastPool = p
+            return .success(p)
+        }
+    }
+
+    func shutDown() {
+        for p in pools.values { p.shutDown() }
+        pools.removeAll()
+        lastPool = nil
+    }
+}

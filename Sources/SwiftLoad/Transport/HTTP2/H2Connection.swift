@@ -1,0 +1,415 @@
+import CEpoll
+import CNghttp2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One HTTP/2 connection (cleartext with prior knowledge, or TLS with ALPN `h2`) driven by an
+/// nghttp2 client session on the worker's epoll loop. Streams from any of the worker's VUs share
+/// it, up to the server's SETTINGS_MAX_CONCURRENT_STREAMS and the test's own limit.
+///
+/// nghttp2 does the framing, HPACK and flow control; this class moves bytes: `nghttp2_session_mem_recv`
+/// on what the socket delivers, `nghttp2_session_mem_send` into the socket once per loop turn
+/// (so many streams' frames leave in one write).
+final class H2Connection: SocketHandler, Flushable {
+    enum State { case connecting, handshaking, open, closed }
+
+    unowned let pool: H2Pool
+    private(set) var state = State.connecting
+    private var fd: Int32 = -1
+    private var channel: ByteChannel?
+    private var tls: TLSChannel?
+    private var interest: UInt32 = 0
+    private var session: OpaquePointer?
+    private var active: [Int32: H2Stream] = [:]
+    /// Streams accepted before the session was open.
+    private var pending: [H2Stream] = []
+    /// The server sent GOAWAY: no new streams here.
+    private(set) var goingAway = false
+    private var out: [UInt8] = []
+    private var outOffset = 0
+    private var flushQueued = false
+    private var connectStart: UInt64 = 0
+    private var connectedAt: UInt64 = 0
+    private var handshakeDoneAt: UInt64 = 0
+    /// The stream that opened this connection pays for connecting.
+    private weak var opener: H2Stream?
+    /// The first bytes the server sent, to name the problem when it does not speak HTTP/2.
+    private var firstBytes: [UInt8] = []
+
+    init(pool: H2Pool) {
+        self.pool = pool
+    }
+
+    var driver: SocketDriver { pool.driver }
+
+    /// Streams this connection can still take now.
+    var capacity: Int {
+        guard state != .closed && !goingAway else { return 0 }
+        var limit = pool.maxStreamsPerConnection
+        if let session {
+            let remote = Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS))
+            limit = min(limit, remote)
+        }
+        return limit - active.count - pending.count
+    }
+
+    var load: Int { active.count + pending.count }
+
+    // MARK: connecting
+
+    func open(for stream: H2Stream) {
+        opener = stream
+        connectStart = MonotonicClock.now()
+        switch TCPSocket.connect(pool.address) {
+        case .failure(let error):
+            fail(error, requeuePending: false)
+        case .success(let (fd, connected)):
+            self.fd = fd
+            driver.attach(self, fd: fd)
+            if connected {
+                tcpConnected()
+            } else {
+                setInterest(SL_EPOLLIN | SL_EPOLLOUT)
+            }
+        }
+    }
+
+    private func tcpConnected() {
+        connectedAt = MonotonicClock.now()
+        if pool.tls {
+            let t = TLSChannel(context: pool.client.tlsContext, fd: fd, host: pool.host, alpn: ["h2"])
+            tls = t
+            channel = t
+            state = .handshaking
+            continueHandshake()
+        } else {
+            channel = PlainChannel(fd: fd)
+            sessionReady()
+        }
+    }
+
+    private func continueHandshake() {
+        guard let tls else { return }
+        switch tls.handshake() {
+        case .done:
+            handshakeDoneAt = MonotonicClock.now()
+            guard tls.negotiatedProtocol == "h2" else {
+                fail(RequestError(.protocolError, "the server did not agree to HTTP/2 (ALPN: \(tls.negotiatedProtocol ?? "none"))"), requeuePending: false)
+                return
+            }
+            sessionReady()
+        case .wouldBlock(let writable):
+            setInterest(writable ? SL_EPOLLIN | SL_EPOLLOUT : SL_EPOLLIN)
+        case .failed(let error):
+            fail(error, requeuePending: false)
+        }
+    }
+
+    private func sessionReady() {
+        state = .open
+        var s: OpaquePointer?
+        nghttp2_session_client_new(&s, H2Callbacks.shared.callbacks, Unmanaged.passUnretained(self).toOpaque())
+        session = s
+        // Large windows: one stream must be able to move a multi-megabyte message without
+        // waiting for WINDOW_UPDATE round trips; nghttp2 sends the updates itself.
+        var settings = [
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: 0),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: 16 << 20),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_FRAME_SIZE.rawValue), value: 1 << 20),
+        ]
+        nghttp2_submit_settings(s, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count)
+        nghttp2_session_set_local_window_size(s, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, 64 << 20)
+        if let opener, opener.continuation != nil {
+            opener.connectingUs = (connectedAt &- connectStart) / 1000
+            if handshakeDoneAt > 0 { opener.tlsUs = (handshakeDoneAt &- connectedAt) / 1000 }
+        }
+        let waiting = pending
+        pending.removeAll()
+        for stream in waiting where stream.continuation != nil { submit(stream) }
+        setInterest(SL_EPOLLIN)
+        queueFlush()
+    }
+
+    // MARK: streams
+
+    /// Takes `stream`: submits it now, or when the session opens.
+    func accept(_ stream: H2Stream) {
+        stream.connection = self
+        if state == .open { submit(stream) } else { pending.append(stream) }
+    }
+
+    private func submit(_ stream: H2Stream) {
+        guard let session else { return }
+        let r = stream.request
+        var names: [[UInt8]] = [Array(":method".utf8), Array(":scheme".utf8), Array(":authority".utf8), Array(":path".utf8)]
+        var values: [[UInt8]] = [Array(r.method.utf8), Array(r.scheme.utf8), Array(r.authority.utf8), Array(r.path.utf8)]
+        for (n, v) in r.headers {
+            names.append(Array(n.utf8))
+            values.append(Array(v.utf8))
+        }
+        var headerBytes = 0
+        for i in 0..<names.count { headerBytes += names[i].count + values[i].count + 32 }
+        stream.bytesSent += headerBytes + r.body.count
+        let streamData = Unmanaged.passUnretained(stream).toOpaque()
+        let id: Int32 = H2Headers.withNV(names, values) { nva in
+            if r.body.isEmpty {
+                return nghttp2_submit_request(session, nil, nva.baseAddress, nva.count, nil, streamData)
+            }
+            var provider = nghttp2_data_provider()
+            provider.source.ptr = streamData
+            provider.read_callback = H2Callbacks.readBody
+            return nghttp2_submit_request(session, nil, nva.baseAddress, nva.count, &provider, streamData)
+        }
+        guard id > 0 else {
+            // Stream ids ran out (or the session is closing): another connection takes it.
+            goingAway = true
+            stream.connection = nil
+            pool.requeue(stream)
+            return
+        }
+        stream.streamID = id
+        stream.submittedAt = MonotonicClock.now()
+        active[id] = stream
+        queueFlush()
+    }
+
+    /// Resets the stream (time-out, interrupted run, message over the limit).
+    func cancel(_ stream: H2Stream) {
+        if let i = pending.firstIndex(where: { $0 === stream }) {
+            pending.remove(at: i)
+            return
+        }
+        guard let session, stream.streamID > 0, active.removeValue(forKey: stream.streamID) != nil else { return }
+        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream.streamID, NGHTTP2_CANCEL.rawValue)
+        queueFlush()
+        pool.capacityFreed(on: self)
+    }
+
+    // MARK: callbacks from nghttp2
+
+    func onHeader(streamID: Int32, category: nghttp2_headers_category, name: String, value: String) {
+        guard let stream = active[streamID] else { return }
+        if stream.firstByteAt == 0 { stream.firstByteAt = MonotonicClock.now() }
+        stream.bytesReceived += name.utf8.count + value.utf8.count
+        if stream.headersDone {
+            stream.trailers.append((name, value))
+        } else if name == ":status" {
+            stream.status = Int(value) ?? 0
+        } else {
+            stream.headers.append((name, value))
+        }
+    }
+
+    func onHeadersFrame(streamID: Int32) {
+        guard let stream = active[streamID] else { return }
+        // 1xx responses are followed by the real headers.
+        if stream.status >= 200 || stream.headersDone { stream.headersDone = true } else { stream.headers.removeAll() }
+    }
+
+    func onData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
+        guard let stream = active[streamID] else { return }
+        if stream.firstByteAt == 0 { stream.firstByteAt = MonotonicClock.now() }
+        stream.received(data: bytes)
+        if let limit = stream.messageLimit, stream.bodySize >= 5,
+           stream.header("content-type")?.hasPrefix("application/grpc") == true,
+           let announced = GRPCFraming.announcedLength(stream.body.prefix(5)), announced > limit {
+            cancel(stream)
+            stream.finish(RequestError(.grpc(.resourceExhausted),
+                "received message larger than max (\(announced) vs. \(limit))"))
+        }
+    }
+
+    func onStreamClose(streamID: Int32, errorCode: UInt32) {
+        guard let stream = active.removeValue(forKey: streamID) else { return }
+        if errorCode == NGHTTP2_REFUSED_STREAM.rawValue && stream.status == 0 && stream.attempts < 3 {
+            // Never processed (GOAWAY or REFUSED_STREAM): safe to send again elsewhere.
+            pool.client.context.recorder.refusedStreams += 1
+            stream.attempts += 1
+            stream.resetForRetry()
+            pool.requeue(stream)
+        } else if errorCode != NGHTTP2_NO_ERROR.rawValue && stream.error == nil {
+            let name = String(cString: nghttp2_http2_strerror(errorCode))
+            stream.finish(RequestError(.protocolError, "stream reset by the server: \(name)"))
+        } else {
+            stream.finish()
+        }
+        pool.capacityFreed(on: self)
+    }
+
+    func onGoAway(lastStreamID: Int32, errorCode: UInt32) {
+        if !goingAway {
+            goingAway = true
+            pool.client.context.recorder.goaways += 1
+        }
+        // Streams not yet submitted go elsewhere now; nghttp2 refuses those beyond lastStreamID.
+        let waiting = pending
+        pending.removeAll()
+        for s in waiting { s.connection = nil; pool.requeue(s) }
+        pool.connectionStopsTakingStreams(self)
+    }
+
+    // MARK: I/O
+
+    func handleIO(events: UInt32) {
+        switch state {
+        case .connecting:
+            if let error = TCPSocket.finishConnect(fd) {
+                fail(error, requeuePending: false)
+            } else if events & (SL_EPOLLOUT | SL_EPOLLERR | SL_EPOLLHUP) != 0 {
+                tcpConnected()
+            }
+        case .handshaking:
+            continueHandshake()
+        case .open:
+            if events & SL_EPOLLOUT != 0 { flush() }
+            if events & (SL_EPOLLIN | SL_EPOLLERR | SL_EPOLLHUP) != 0 { read() }
+        case .closed:
+            break
+        }
+    }
+
+    private func read() {
+        guard let channel, let session else { return }
+        let buffer = driver.readBuffer
+        for _ in 0..<16 {
+            switch channel.read(into: buffer) {
+            case .done(let n):
+                if firstBytes.count < 8 {
+                    firstBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<min(n, 8 - firstBytes.count)]))
+                }
+                let rc = buffer.withUnsafeBytes { raw in
+                    nghttp2_session_mem_recv(session, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), n)
+                }
+                if rc < 0 {
+                    fail(RequestError(.protocolError, protocolFailure("HTTP/2 protocol error: \(String(cString: nghttp2_strerror(Int32(rc))))")),
+                         requeuePending: false)
+                    return
+                }
+                if state == .closed { return }
+                queueFlush()
+                if n < buffer.count && tls == nil { return }
+            case .closed:
+                fail(RequestError(.connectionClosed, "the server closed the HTTP/2 connection"), requeuePending: true)
+                return
+            case .wouldBlock:
+                return
+            case .failed(let error):
+                fail(error, requeuePending: true)
+                return
+            }
+        }
+    }
+
+    /// Why the session gave up, in words: a server speaking HTTP/1.1 is the usual cause.
+    private func protocolFailure(_ otherwise: String) -> String {
+        if firstBytes.starts(with: "HTTP/1.".utf8) {
+            return "the server answered in HTTP/1.1, not HTTP/2 (is this an HTTP/2 or gRPC port?)"
+        }
+        return otherwise
+    }
+
+    private func queueFlush() {
+        guard !flushQueued, state == .open else { return }
+        flushQueued = true
+        driver.needsFlush(self)
+    }
+
+    /// Writes everything nghttp2 has to send, as far as the socket takes it.
+    func flush() {
+        flushQueued = false
+        guard state == .open, let channel, let session else { return }
+        while true {
+            if outOffset < out.count {
+                let result = out.withUnsafeBytes { channel.write(UnsafeRawBufferPointer(rebasing: $0[outOffset...])) }
+                switch result {
+                case .done(let n):
+                    outOffset += n
+                    if outOffset < out.count { continue }
+                    out.removeAll(keepingCapacity: true)
+                    outOffset = 0
+                case .wouldBlock:
+                    setInterest(SL_EPOLLIN | SL_EPOLLOUT)
+                    return
+                case .closed:
+                    fail(RequestError(.connectionClosed, "the server closed the HTTP/2 connection"), requeuePending: true)
+                    return
+                case .failed(let error):
+                    fail(error, requeuePending: true)
+                    return
+                }
+            }
+            var data: UnsafePointer<UInt8>?
+            let n = nghttp2_session_mem_send(session, &data)
+            if n < 0 {
+                fail(RequestError(.protocolError, "HTTP/2 error: \(String(cString: nghttp2_strerror(Int32(n))))"), requeuePending: false)
+                return
+            }
+            if n == 0 { break }
+            out.append(contentsOf: UnsafeBufferPointer(start: data, count: n))
+        }
+        setInterest(SL_EPOLLIN)
+        if goingAway && active.isEmpty && pending.isEmpty {
+            close()
+        } else if nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0 {
+            // nghttp2 ended the session itself (a connection error it answered with GOAWAY).
+            fail(RequestError(.protocolError, protocolFailure("the HTTP/2 session ended on a connection error")),
+                 requeuePending: false)
+        }
+    }
+
+    private func setInterest(_ events: UInt32) {
+        guard events != interest, fd >= 0 else { return }
+        driver.watch(fd: fd, events: events, alreadyWatched: interest != 0)
+        interest = events
+    }
+
+    // MARK: endings
+
+    /// The connection is lost or unusable. Streams it was working on fail with `error`: the
+    /// server may have acted on them, so they are not sent again (only GOAWAY says which were
+    /// not). Streams it had not submitted yet go back to the pool when `requeuePending`, a few
+    /// times at most.
+    private func fail(_ error: RequestError, requeuePending: Bool) {
+        guard state != .closed else { return }
+        let submitted = Array(active.values)
+        let notSent = pending
+        active.removeAll()
+        pending.removeAll()
+        close()
+        for s in submitted where s.continuation != nil { s.finish(error) }
+        for s in notSent where s.continuation != nil {
+            if requeuePending && s.attempts < 3 {
+                s.attempts += 1
+                s.resetForRetry()
+                pool.requeue(s)
+            } else {
+                s.finish(error)
+            }
+        }
+    }
+
+    /// Closes the socket and leaves the pool.
+    func close() {
+        guard state != .closed else { return }
+        state = .closed
+        if let session { nghttp2_session_del(session) }
+        session = nil
+        tls = nil
+        channel = nil
+        if fd >= 0 {
+            driver.retire(fd: fd, watched: interest != 0)
+            fd = -1
+        }
+        interest = 0
+        pool.connectionClosed(self)
+    }
+
+    /// Fails everything at the end of the run.
+    func shutDown() {
+        for s in Array(active.values) + pending { s.interrupt() }
+        active.removeAll()
+        pending.removeAll()
+        close()
+    }
+}

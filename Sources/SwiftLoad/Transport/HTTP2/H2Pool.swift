@@ -1,0 +1,90 @@
+/// A worker's HTTP/2 connections to one endpoint. Streams go to the least loaded connection;
+/// new connections open up to `maxConnections`, so many VUs spread over a few connections; when
+/// every connection is full, streams wait in order for a free slot.
+final class H2Pool {
+    unowned let client: H2Client
+    let host: String
+    let port: Int
+    let tls: Bool
+    let address: SocketAddress
+    let maxConnections: Int
+    let maxStreamsPerConnection: Int
+    private var connections: [H2Connection] = []
+    private var queue: [H2Stream] = []
+    private var queueHead = 0
+
+    init(client: H2Client, host: String, port: Int, tls: Bool, address: SocketAddress,
+         maxConnections: Int, maxStreamsPerConnection: Int) {
+        self.client = client
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.address = address
+        self.maxConnections = max(1, maxConnections)
+        self.maxStreamsPerConnection = max(1, maxStreamsPerConnection)
+    }
+
+    var driver: SocketDriver { client.driver }
+
+    func submit(_ stream: H2Stream) {
+        if !place(stream) { queue.append(stream) }
+    }
+
+    /// A refused or stranded stream, to be sent again.
+    func requeue(_ stream: H2Stream) {
+        submit(stream)
+    }
+
+    /// Puts `stream` on a connection, opening one if allowed; false when all are full.
+    private func place(_ stream: H2Stream) -> Bool {
+        var best: H2Connection?
+        for c in connections where c.capacity > 0 {
+            if best == nil || c.load < best!.load { best = c }
+        }
+        // An idle connection is as good as a new one; otherwise spread out while allowed.
+        if let b = best, b.load == 0 || connections.count >= maxConnections {
+            b.accept(stream)
+            return true
+        }
+        if connections.count < maxConnections {
+            let c = H2Connection(pool: self)
+            connections.append(c)
+            c.accept(stream)
+            c.open(for: stream)
+            return true
+        }
+        return false
+    }
+
+    func capacityFreed(on connection: H2Connection) {
+        dispatchQueue()
+    }
+
+    func connectionStopsTakingStreams(_ connection: H2Connection) {
+        dispatchQueue()
+    }
+
+    func connectionClosed(_ connection: H2Connection) {
+        connections.removeAll { $0 === connection }
+        dispatchQueue()
+    }
+
+    private func dispatchQueue() {
+        while queueHead < queue.count {
+            let s = queue[queueHead]
+            if s.continuation != nil {
+                guard place(s) else { break }
+            }
+            queueHead += 1
+        }
+        if queueHead == queue.count {
+            queue.removeAll(keepingCapacity: true)
+            queueHead = 0
+        }
+    }
+
+    func shutDown() {
+        for c in connections { c.shutDown() }
+        connections.removeAll()
+    }
+}
