@@ -5,6 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+# Python packages for the gRPC and HTTP/2 fixture servers, in a venv of their own.
+if [ ! -x .venv-test/bin/python ] || ! cmp -s Tests/Fixtures/requirements.txt .venv-test/requirements.txt; then
+  python3 -m venv .venv-test
+  .venv-test/bin/pip install -q -r Tests/Fixtures/requirements.txt
+  cp Tests/Fixtures/requirements.txt .venv-test/requirements.txt
+fi
 swift build --build-tests
 # One test at a time: load tests measure latency and must not compete for the two cores.
 swift test --skip-build --no-parallel

@@ -176,6 +176,21 @@ import TestSupport
         #expect(reports.count == 1 && reports[0].hasPrefix("scenario-") && reports[0].hasSuffix(".json"), "\(reports)")
     }
 
+    @Test func theMLServerGRPCScenarioRunsAgainstAnOpenInferenceServer() throws {
+        // The fixture's "iris" model separates the classes by petal length, as the scenario's
+        // rows expect; against MLServer the same scenario checks the trained model.
+        let server = try GRPCFixture()
+        let r = try CLI.run(["run", Paths.packageRoot + "/scenarios/mlserver_grpc.swift", "--duration", "2s", "--rate", "50",
+                             "-e", "TARGET=\(server.address)", "-e", "BATCH=3", "-q"])
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        #expect(r.stdout.contains("✓ predicted class is the label"))
+        #expect(r.stdout.contains("gRPC status: OK 100"))
+        let broken = try CLI.run(["run", Paths.packageRoot + "/scenarios/mlserver_grpc.swift", "--duration", "1s", "--rate", "20",
+                                  "-e", "TARGET=\(server.address)", "-e", "MODEL=missing", "-q"])
+        #expect(broken.status == 99)
+        #expect(broken.stdout.contains("gRPC NOT_FOUND"))
+    }
+
     @Test func aRelocatedInstallRunsScenarios() throws {
         let prefix = Paths.temporaryDirectory("prefix")
         // install-only with BIN: this test runs inside SwiftPM, which holds the build folder's lock.

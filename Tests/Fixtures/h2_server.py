@@ -10,8 +10,9 @@ demand. Cleartext, prior knowledge. Behaviour by request path:
   /rst              RST_STREAM(INTERNAL_ERROR) instead of a response
   /refuse           RST_STREAM(REFUSED_STREAM) for the first 3 requests of the server's life, then
                     as /grpc/ok
-  /goaway           answers, then sends GOAWAY naming this stream as the last one processed; streams
-                    the client opened after it are not answered (a client must retry them elsewhere)
+  /goaway           answers as /grpc/ok, then sends GOAWAY naming this stream as the last one
+                    processed; streams the client opened after it are not answered (a client must
+                    retry them elsewhere), and the connection closes half a second later
   /drop             sends response headers, then closes the TCP connection (loss mid-stream)
   /slow?ms=N        answers after N ms
   /stats            the number of requests received so far (this one excluded)
@@ -103,7 +104,7 @@ class Conn(asyncio.Protocol):
                 else:
                     self.respond(sid, 200, grpc_frame(b""), grpc, [("grpc-status", "0")])
             elif path == "/goaway":
-                self.respond(sid, 200, b"ok")
+                self.respond(sid, 200, grpc_frame(b""), grpc, [("grpc-status", "0")])
                 self.h2.close_connection(last_stream_id=sid)
                 self.gone_away = True
                 self.flush()

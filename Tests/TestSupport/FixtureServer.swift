@@ -1,18 +1,19 @@
 import Foundation
 
-/// The Python fixture server (Tests/Fixtures/fixture_server.py) on a loopback port.
-public final class FixtureServer: @unchecked Sendable {
+/// A Python test server from Tests/Fixtures on a free loopback port; it prints "listening PORT"
+/// when ready and is stopped by its PID.
+public class PythonServer: @unchecked Sendable {
     public let port: Int
     private let child: ChildProcess
 
-    public init() throws {
+    /// - Parameter python: the interpreter; the fixtures that need packages use the test venv.
+    public init(script: String, python: String) throws {
         let dir = Paths.temporaryDirectory("fixture")
         var lastError = ""
         for _ in 0..<5 {
             let port = Ports.free()
-            let child = try ChildProcess("/usr/bin/env", ["python3", Paths.fixtures + "/fixture_server.py", String(port)],
-                                         logDir: dir, name: "fixture")
-            if child.waitForOutput(timeout: 10, { $0.contains("listening") }) {
+            let child = try ChildProcess(python, [Paths.fixtures + "/" + script, String(port)], logDir: dir, name: script)
+            if child.waitForOutput(timeout: 30, { $0.contains("listening") }) {
                 self.port = port
                 self.child = child
                 return
@@ -20,10 +21,21 @@ public final class FixtureServer: @unchecked Sendable {
             lastError = child.stderr
             child.stop()
         }
-        throw TestFailure("fixture server did not start: \(lastError)")
+        throw TestFailure("\(script) did not start: \(lastError)")
     }
 
+    public var address: String { "127.0.0.1:\(port)" }
     public var base: String { "http://127.0.0.1:\(port)" }
+
+    public func stop() { child.stop() }
+    deinit { child.stop() }
+}
+
+/// The HTTP/1.1 fixture server (Tests/Fixtures/fixture_server.py, standard library only).
+public final class FixtureServer: PythonServer, @unchecked Sendable {
+    public init() throws {
+        try super.init(script: "fixture_server.py", python: "/usr/bin/python3")
+    }
 
     /// Requests the server counted since start or the last reset.
     public func requestCount() throws -> Int {
@@ -35,9 +47,16 @@ public final class FixtureServer: @unchecked Sendable {
     }
 
     public func reset() throws { _ = try HTTPGet.fetch("\(base)/reset") }
+}
 
-    public func stop() { child.stop() }
-    deinit { child.stop() }
+/// The grpcio server speaking the Open Inference Protocol (Tests/Fixtures/grpc_server.py).
+public final class GRPCFixture: PythonServer, @unchecked Sendable {
+    public init() throws { try super.init(script: "grpc_server.py", python: try Paths.testPython()) }
+}
+
+/// The scripted HTTP/2 server for protocol edge cases (Tests/Fixtures/h2_server.py).
+public final class H2Fixture: PythonServer, @unchecked Sendable {
+    public init() throws { try super.init(script: "h2_server.py", python: try Paths.testPython()) }
 }
 
 /// A failure in test set-up.

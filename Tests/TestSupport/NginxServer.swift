@@ -6,12 +6,15 @@ import Foundation
 public final class NginxServer: @unchecked Sendable {
     public let port: Int
     public let tlsPort: Int?
+    /// Cleartext HTTP/2 with prior knowledge (`listen … http2`).
+    public let h2cPort: Int
     public let dir: String
     private let child: ChildProcess
 
     /// - Parameters:
     ///   - tls: also serve HTTPS + HTTP/2 with a self-signed certificate for 127.0.0.1.
     ///   - extraServerConfig: lines added to the cleartext server block.
+    ///   - keepaliveRequests: requests per connection before nginx closes it (HTTP/2: sends GOAWAY).
     public init(tls: Bool = false, keepaliveRequests: Int = 100000, extraServerConfig: String = "") throws {
         dir = Paths.temporaryDirectory("nginx")
         let www = dir + "/www"
@@ -20,6 +23,7 @@ public final class NginxServer: @unchecked Sendable {
         try Data("hello\n".utf8).write(to: URL(fileURLWithPath: www + "/index.html"))
         try Data(repeating: UInt8(ascii: "b"), count: 10 * 1024 * 1024).write(to: URL(fileURLWithPath: www + "/big"))
         let port = Ports.free()
+        let h2cPort = Ports.free()
         var tlsPort: Int?
         var tlsServer = ""
         if tls {
@@ -41,6 +45,7 @@ public final class NginxServer: @unchecked Sendable {
               keepalive_timeout 120s;
               client_body_temp_path \(dir)/body; proxy_temp_path \(dir)/proxy;
               server { listen 127.0.0.1:\(port); root \(www); \(extraServerConfig) }
+              server { listen 127.0.0.1:\(h2cPort) http2; root \(www); }
             \(tlsServer)
             }
             """
@@ -49,6 +54,7 @@ public final class NginxServer: @unchecked Sendable {
                                  logDir: dir, name: "nginx")
         self.port = port
         self.tlsPort = tlsPort
+        self.h2cPort = h2cPort
         // Ready when it answers.
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
@@ -60,6 +66,7 @@ public final class NginxServer: @unchecked Sendable {
 
     public var base: String { "http://127.0.0.1:\(port)" }
     public var tlsBase: String? { tlsPort.map { "https://127.0.0.1:\($0)" } }
+    public var h2cBase: String { "http://127.0.0.1:\(h2cPort)" }
 
     /// Empties the access log (nginx keeps appending to the same file).
     public func truncateLog() {

@@ -26,6 +26,15 @@ public enum Paths {
     public static var swiftload: String { buildDir + "/swiftload" }
     public static var fixtures: String { packageRoot + "/Tests/Fixtures" }
 
+    /// The Python of the test venv (grpcio, h2), which scripts/test.sh creates.
+    public static func testPython() throws -> String {
+        let python = packageRoot + "/.venv-test/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw TestFailure("\(python) is missing: run scripts/test.sh, which installs Tests/Fixtures/requirements.txt into .venv-test")
+        }
+        return python
+    }
+
     /// A new empty temporary folder.
     public static func temporaryDirectory(_ name: String = "swiftload-test") -> String {
         let dir = NSTemporaryDirectory() + "\(name)-\(getpid())-\(UUID().uuidString.prefix(8))"

@@ -1,0 +1,170 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import SwiftLoad
+import TestSupport
+
+/// gRPC unary calls against a real grpcio server speaking the Open Inference Protocol, and
+/// against a scripted HTTP/2 server for the cases no real server produces on demand.
+@Suite(.serialized) struct GRPCTests {
+    static let infer = "/inference.GRPCInferenceService/ModelInfer"
+    static let rows: [[Float]] = [[5.1, 3.5, 1.4, 0.2], [5.9, 3.0, 4.2, 1.5], [6.3, 3.3, 6.0, 2.5]]
+
+    @Test func modelInferPredictsAndEveryCallIsCounted() throws {
+        let server = try GRPCFixture()
+        let target = server.address
+        let result = try runLoad(Options(
+            scenarios: ["infer": .constantVUs(8, iterations: 600)],
+            thresholds: ["http_req_duration{name:ModelInfer}": "p(99) < 2s", "http_req_failed": "rate == 0"],
+            http2: HTTP2Options(connectionsPerTarget: 2))) { vu in
+            let row = Self.rows[vu.iteration % 3]
+            let request = Inference_ModelInferRequest.fp32(model: "iris", rows: [row], raw: vu.iteration % 2 == 0)
+            let r = try await vu.grpc.unary(target, Self.infer, request, name: "ModelInfer")
+            vu.check(r, "predicted class") { try $0.decode(Inference_ModelInferResponse.self).int64Values() == [Int64(vu.iteration % 3)] }
+        }
+        let stats = try #require(result.stats("ModelInfer"))
+        #expect(stats.count == 600)
+        #expect(stats.failures == 0)
+        #expect(stats.grpcStatuses == ["OK": 600])
+        #expect(result.checks.first?.fails == 0)
+        #expect(result.exitCode == 0)
+        // The server counted the same calls (ServerMetadata's version is its count).
+        let count = Mutex<String>("")
+        _ = try runLoad(Options(scenarios: ["meta": .constantVUs(1, iterations: 1)])) { vu in
+            let r = try await vu.grpc.unary(target, "/inference.GRPCInferenceService/ServerMetadata", Inference_ServerMetadataRequest())
+            let meta = try r.decode(Inference_ServerMetadataResponse.self)
+            count.withLock { $0 = meta.version }
+        }
+        #expect(count.withLock { $0 } == "600")
+    }
+
+    @Test func nonOKStatusesAreClassifiedByCodeName() throws {
+        let server = try GRPCFixture()
+        let target = server.address
+        let result = try runLoad(Options(scenarios: ["s": .constantVUs(2, iterations: 4)])) { vu in
+            var missing = Inference_ModelInferRequest()
+            missing.modelName = "missing"      // NOT_FOUND, trailers-only
+            let a = try await vu.grpc.unary(target, Self.infer, missing, name: "missing")
+            vu.check(a, "NOT_FOUND") { $0.code == .notFound && $0.statusMessage == "Model missing not found" && $0.message == nil }
+            var busy = Inference_ModelInferRequest()
+            busy.modelName = "unavailable"
+            let b = try await vu.grpc.unary(target, Self.infer, busy, metadata: ["x-tenant": "t1"], name: "busy")
+            vu.check(b, "UNAVAILABLE") { $0.code == .unavailable }
+            var slow = Inference_ModelInferRequest.fp32(model: "iris", rows: [Self.rows[0]])
+            slow.id = "delay=400"
+            let c = try await vu.grpc.unary(target, Self.infer, slow, deadline: .milliseconds(100), name: "deadline")
+            vu.check(c, "DEADLINE_EXCEEDED") { $0.code == .deadlineExceeded && $0.timings.duration < .milliseconds(300) }
+            let d = try await vu.grpc.unary(target, "/inference.GRPCInferenceService/Nope", bytes: [], name: "unknown method")
+            vu.check(d, "UNIMPLEMENTED") { $0.code == .unimplemented }
+        }
+        for c in result.checks { #expect(c.fails == 0, "\(c.name)") }
+        #expect(result.errorCount(.grpc(.notFound)) == 4)
+        #expect(result.errorCount(.grpc(.unavailable)) == 4)
+        #expect(result.errorCount(.grpc(.deadlineExceeded)) == 4)
+        #expect(result.errorCount(.grpc(.unimplemented)) == 4)
+        #expect(result.errors.contains { $0.errorClass == "grpc_unavailable" && $0.sample == "overloaded, try later" })
+        #expect(result.requests.grpcStatuses == ["NOT_FOUND": 4, "UNAVAILABLE": 4, "DEADLINE_EXCEEDED": 4, "UNIMPLEMENTED": 4])
+    }
+
+    @Test func largeMessagesFlowBothWaysAndOversizedOnesAreRefused() throws {
+        let server = try GRPCFixture()
+        let target = server.address
+        let mib = 1 << 20
+        let sizes = Mutex<[Int64]>([])
+        let result = try runLoad(Options(scenarios: ["s": .constantVUs(1, iterations: 2)], grpcMaxMessageSize: 16 * mib)) { vu in
+            // 8 MiB up: the server reports what it received.
+            let up = Inference_ModelInferRequest(model: "echo", inputs: [
+                InferInput(name: "x", shape: [2 * mib], values: .fp32([Float](repeating: 1, count: 2 * mib)))], raw: true)
+            let a = try await vu.grpc.unary(target, Self.infer, up, name: "upload")
+            sizes.withLock { $0 += (try? a.decode(Inference_ModelInferResponse.self).int64Values()) ?? [-1] }
+            // 8 MiB down.
+            var down = Inference_ModelInferRequest()
+            down.modelName = "big"
+            down.id = "size=\(8 * mib)"
+            let b = try await vu.grpc.unary(target, Self.infer, down, name: "download")
+            sizes.withLock { $0.append(Int64((try? b.decode(Inference_ModelInferResponse.self).rawOutputContents.first?.count) ?? -1)) }
+        }
+        #expect(sizes.withLock { $0 } == [Int64(8 * mib), Int64(8 * mib), Int64(8 * mib), Int64(8 * mib)])
+        #expect(result.requests.failures == 0)
+
+        // Over the default 4 MiB limit: refused as RESOURCE_EXHAUSTED, and the next call works.
+        let limited = try runLoad(Options(scenarios: ["s": .constantVUs(1, iterations: 3)])) { vu in
+            var down = Inference_ModelInferRequest()
+            down.modelName = "big"
+            down.id = "size=\(6 * mib)"
+            _ = try await vu.grpc.unary(target, Self.infer, down, name: "too big")
+            _ = try await vu.grpc.unary(target, Self.infer, Inference_ModelInferRequest.fp32(model: "iris", rows: [Self.rows[0]]), name: "after")
+        }
+        #expect(limited.errorCount(.grpc(.resourceExhausted)) == 3)
+        #expect(limited.errors.first?.sample.contains("larger than max") == true)
+        #expect(limited.stats("after")?.failures == 0)
+    }
+
+    @Test func brokenTargetsAreCountedAndClassifiedAndTheRunFinishes() throws {
+        let h2 = try H2Fixture()
+        let http1 = try FixtureServer()
+        let closed = "127.0.0.1:\(Ports.free())"
+        let result = try runLoad(Options(scenarios: ["s": .constantVUs(2, iterations: 4)], requestTimeout: .seconds(5))) { vu in
+            _ = try await vu.grpc.unary(closed, Self.infer, bytes: [], name: "refused")
+            _ = try await vu.grpc.unary("no-such-host.invalid:8081", Self.infer, bytes: [], name: "dns")
+            _ = try await vu.grpc.unary(http1.address, Self.infer, bytes: [], name: "http1")
+            for path in ["/grpc/html", "/grpc/truncated", "/grpc/no-status", "/rst", "/grpc/ok"] {
+                _ = try await vu.grpc.unary(h2.address, path, bytes: [], name: path)
+            }
+        }
+        func error(_ name: String) -> ErrorRow? { result.errors.first { $0.name == name } }
+        #expect(error("refused")?.errorClass == "connection_refused")
+        #expect(error("dns")?.errorClass == "dns")
+        #expect(error("http1")?.sample.contains("answered in HTTP/1.1") == true)
+        #expect(error("/grpc/html")?.sample == "response content-type is \"text/html\", not application/grpc")
+        #expect(error("/grpc/truncated")?.sample == "truncated gRPC message: 15 of 105 bytes")
+        #expect(error("/grpc/no-status")?.errorClass == "grpc_unknown")
+        #expect(error("/rst")?.sample == "stream reset by the server: INTERNAL_ERROR")
+        for name in ["refused", "dns", "http1", "/grpc/html", "/grpc/truncated", "/grpc/no-status", "/rst"] {
+            #expect(result.stats(name)?.failures == 4, "\(name)")
+        }
+        #expect(result.stats("/grpc/ok")?.failures == 0)
+        #expect(result.scenario("s")?.iterations == 4)
+        #expect(result.requests.grpcStatuses["UNAVAILABLE"] == 8)
+    }
+
+    @Test func refusedStreamsAreSentAgain() throws {
+        let h2 = try H2Fixture()
+        let target = h2.address
+        let result = try runLoad(Options(scenarios: ["s": .constantVUs(2, iterations: 10)], workers: 1)) { vu in
+            _ = try await vu.grpc.unary(target, "/refuse", bytes: [], name: "refuse")
+        }
+        // The server refused its first three streams (RST_STREAM REFUSED_STREAM): sent again, no failures.
+        #expect(result.stats("refuse")?.count == 10)
+        #expect(result.stats("refuse")?.failures == 0)
+        #expect(result.http2.refusedStreamsRetried == 3)
+    }
+
+    @Test func streamsBeyondAGoAwayAreSentAgainOnANewConnection() throws {
+        let h2 = try H2Fixture()
+        let target = h2.address
+        let result = try runLoad(Options(scenarios: ["s": .constantVUs(8, iterations: 200)], workers: 1)) { vu in
+            // Every 25th call makes the server send GOAWAY; the other VUs' streams opened after
+            // it on that connection are refused by it and must be retried elsewhere.
+            _ = try await vu.grpc.unary(target, vu.id == 1 && vu.iteration % 5 == 2 ? "/goaway" : "/grpc/ok", bytes: [], name: "call")
+        }
+        #expect(result.stats("call")?.count == 200)
+        #expect(result.stats("call")?.failures == 0, "\(result.errors)")
+        #expect(result.http2.goaways >= 4)
+    }
+
+    @Test func aConnectionLostMidStreamFailsItsStreamsAndTheVUsCarryOn() throws {
+        let h2 = try H2Fixture()
+        let target = h2.address
+        let after = Mutex<[Bool]>([])
+        let result = try runLoad(Options(scenarios: ["s": .constantVUs(1, iterations: 3)])) { vu in
+            let lost = try await vu.grpc.unary(target, "/drop", bytes: [], name: "drop")
+            let next = try await vu.grpc.unary(target, "/grpc/ok", bytes: [], name: "after")
+            after.withLock { $0.append(!lost.ok && lost.code == .unavailable && next.ok) }
+        }
+        #expect(after.withLock { $0 } == [true, true, true])
+        #expect(result.stats("drop")?.failures == 3)
+        #expect(result.errors.allSatisfy { $0.errorClass == "connection_closed" || $0.errorClass == "connection_reset" })
+        #expect(result.stats("after")?.failures == 0)
+    }
+}
