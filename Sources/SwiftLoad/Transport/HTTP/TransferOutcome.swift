@@ -100,7 +100,7 @@ extension TransferOutcome {
         self.init()
         status = s.status
         httpVersion = s.status > 0 ? "2" : ""
-        headerBytes = s.status > 0 ? s.headerBytes : []
+        headerBytes = s.rawHeaders
         body = s.body
         bodySize = s.bodySize
         truncated = s.truncated

@@ -24,10 +24,9 @@ final class H2Callbacks: @unchecked Sendable {
 
     private static let onHeader: nghttp2_on_header_callback = { _, frame, name, namelen, value, valuelen, _, user in
         guard let frame, let name, let value else { return 0 }
-        connection(user).onHeader(
-            streamID: frame.pointee.hd.stream_id, category: frame.pointee.headers.cat,
-            name: String(decoding: UnsafeBufferPointer(start: name, count: namelen), as: UTF8.self),
-            value: String(decoding: UnsafeBufferPointer(start: value, count: valuelen), as: UTF8.self))
+        connection(user).onHeader(streamID: frame.pointee.hd.stream_id,
+                                  name: UnsafeBufferPointer(start: name, count: namelen),
+                                  value: UnsafeBufferPointer(start: value, count: valuelen))
         return 0
     }
 
@@ -68,30 +67,5 @@ final class H2Callbacks: @unchecked Sendable {
         stream.bodyOffset += n
         if stream.bodyOffset == body.count { flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue }
         return n
-    }
-}
-
-/// Builds nghttp2's name/value array over bytes that stay put for the call.
-enum H2Headers {
-    static func withNV<R>(_ names: [[UInt8]], _ values: [[UInt8]],
-                          _ body: (UnsafeMutableBufferPointer<nghttp2_nv>) -> R) -> R {
-        var storage: [UInt8] = []
-        var spans: [(Int, Int, Int, Int)] = []
-        for i in 0..<names.count {
-            let n = storage.count
-            storage.append(contentsOf: names[i])
-            let v = storage.count
-            storage.append(contentsOf: values[i])
-            spans.append((n, names[i].count, v, values[i].count))
-        }
-        storage.append(0)   // never empty, so the base address exists
-        return storage.withUnsafeMutableBufferPointer { buf in
-            let base = buf.baseAddress!
-            var nva = spans.map {
-                nghttp2_nv(name: base + $0.0, value: base + $0.2, namelen: $0.1, valuelen: $0.3,
-                           flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
-            }
-            return nva.withUnsafeMutableBufferPointer { body($0) }
-        }
     }
 }

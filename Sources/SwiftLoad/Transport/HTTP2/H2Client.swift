@@ -4,7 +4,6 @@ final class H2Client {
     unowned let context: WorkerContext
     let driver: SocketDriver
     private var pools: [String: H2Pool] = [:]
-    private var lastKey = ""
     private var lastPool: H2Pool?
     private var tls: TLSContext?
 
@@ -45,10 +44,10 @@ final class H2Client {
     }
 
     private func pool(for target: HTTPTarget) -> Result<H2Pool, RequestError> {
-        let key = target.endpoint + (target.scheme == "https" ? "+tls" : "")
-        if key == lastKey, let p = lastPool { return .success(p) }
+        let tls = target.scheme == "https"
+        if let p = lastPool, p.port == target.port, p.tls == tls, p.host == target.host { return .success(p) }
+        let key = target.endpoint + (tls ? "+tls" : "")
         if let p = pools[key] {
-            lastKey = key
             lastPool = p
             return .success(p)
         }
@@ -61,7 +60,6 @@ final class H2Client {
                            address: address, maxConnections: options.connectionsPerTarget,
                            maxStreamsPerConnection: options.maxConcurrentStreams)
             pools[key] = p
-            lastKey = key
             lastPool = p
             return .success(p)
         }

@@ -21,7 +21,8 @@ final class H2Connection: SocketHandler, Flushable {
     private var tls: TLSChannel?
     private var interest: UInt32 = 0
     private var session: OpaquePointer?
-    private var active: [Int32: H2Stream] = [:]
+    /// Open streams, each knowing its index (removal is a swap with the last).
+    private var active: [H2Stream] = []
     /// Streams accepted before the session was open.
     private var pending: [H2Stream] = []
     /// The server sent GOAWAY: no new streams here.
@@ -142,17 +143,9 @@ final class H2Connection: SocketHandler, Flushable {
     private func submit(_ stream: H2Stream) {
         guard let session else { return }
         let r = stream.request
-        var names: [[UInt8]] = [Array(":method".utf8), Array(":scheme".utf8), Array(":authority".utf8), Array(":path".utf8)]
-        var values: [[UInt8]] = [Array(r.method.utf8), Array(r.scheme.utf8), Array(r.authority.utf8), Array(r.path.utf8)]
-        for (n, v) in r.headers {
-            names.append(Array(n.utf8))
-            values.append(Array(v.utf8))
-        }
-        var headerBytes = 0
-        for i in 0..<names.count { headerBytes += names[i].count + values[i].count + 32 }
-        stream.bytesSent += headerBytes + r.body.count
+        stream.bytesSent += r.headers.size + r.body.count
         let streamData = Unmanaged.passUnretained(stream).toOpaque()
-        let id: Int32 = H2Headers.withNV(names, values) { nva in
+        let id: Int32 = r.headers.withNV { nva in
             if r.body.isEmpty {
                 return nghttp2_submit_request(session, nil, nva.baseAddress, nva.count, nil, streamData)
             }
@@ -170,8 +163,28 @@ final class H2Connection: SocketHandler, Flushable {
         }
         stream.streamID = id
         stream.submittedAt = MonotonicClock.now()
-        active[id] = stream
+        stream.activeIndex = active.count
+        active.append(stream)
         queueFlush()
+    }
+
+    private func removeActive(_ stream: H2Stream) -> Bool {
+        let i = stream.activeIndex
+        guard i >= 0 && i < active.count && active[i] === stream else { return false }
+        let last = active.removeLast()
+        if i < active.count {
+            active[i] = last
+            last.activeIndex = i
+        }
+        stream.activeIndex = -1
+        return true
+    }
+
+    /// The stream behind an id, from the pointer nghttp2 keeps for it.
+    private func stream(_ id: Int32) -> H2Stream? {
+        guard let session, let p = nghttp2_session_get_stream_user_data(session, id) else { return nil }
+        let s = Unmanaged<H2Stream>.fromOpaque(p).takeUnretainedValue()
+        return s.activeIndex >= 0 && s.streamID == id ? s : nil
     }
 
     /// Resets the stream (time-out, interrupted run, message over the limit).
@@ -180,7 +193,10 @@ final class H2Connection: SocketHandler, Flushable {
             pending.remove(at: i)
             return
         }
-        guard let session, stream.streamID > 0, active.removeValue(forKey: stream.streamID) != nil else { return }
+        guard let session, stream.streamID > 0, removeActive(stream) else { return }
+        // nghttp2 keeps the stream until the reset is sent and may still report frames for it:
+        // forget the pointer, or those frames would reach whatever object takes its memory.
+        nghttp2_session_set_stream_user_data(session, stream.streamID, nil)
         nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream.streamID, NGHTTP2_CANCEL.rawValue)
         queueFlush()
         pool.capacityFreed(on: self)
@@ -188,27 +204,20 @@ final class H2Connection: SocketHandler, Flushable {
 
     // MARK: callbacks from nghttp2
 
-    func onHeader(streamID: Int32, category: nghttp2_headers_category, name: String, value: String) {
-        guard let stream = active[streamID] else { return }
+    func onHeader(streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        guard let stream = stream(streamID) else { return }
         if stream.firstByteAt == 0 { stream.firstByteAt = MonotonicClock.now() }
-        stream.bytesReceived += name.utf8.count + value.utf8.count
-        if stream.headersDone {
-            stream.trailers.append((name, value))
-        } else if name == ":status" {
-            stream.status = Int(value) ?? 0
-        } else {
-            stream.headers.append((name, value))
-        }
+        stream.receivedField(name: name, value: value)
     }
 
     func onHeadersFrame(streamID: Int32) {
-        guard let stream = active[streamID] else { return }
+        guard let stream = stream(streamID) else { return }
         // 1xx responses are followed by the real headers.
-        if stream.status >= 200 || stream.headersDone { stream.headersDone = true } else { stream.headers.removeAll() }
+        if stream.status >= 200 || stream.headersDone { stream.headersDone = true } else { stream.rawHeaders.removeAll() }
     }
 
     func onData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
-        guard let stream = active[streamID] else { return }
+        guard let stream = stream(streamID) else { return }
         if stream.firstByteAt == 0 { stream.firstByteAt = MonotonicClock.now() }
         stream.received(data: bytes)
         if let limit = stream.messageLimit, stream.bodySize >= 5,
@@ -221,7 +230,7 @@ final class H2Connection: SocketHandler, Flushable {
     }
 
     func onStreamClose(streamID: Int32, errorCode: UInt32) {
-        guard let stream = active.removeValue(forKey: streamID) else { return }
+        guard let stream = stream(streamID), removeActive(stream) else { return }
         if errorCode == NGHTTP2_REFUSED_STREAM.rawValue && stream.status == 0 && stream.attempts < 3 {
             // Never processed (GOAWAY or REFUSED_STREAM): safe to send again elsewhere.
             pool.client.context.recorder.refusedStreams += 1
@@ -372,8 +381,9 @@ final class H2Connection: SocketHandler, Flushable {
     /// times at most.
     private func fail(_ error: RequestError, requeuePending: Bool) {
         guard state != .closed else { return }
-        let submitted = Array(active.values)
+        let submitted = active
         let notSent = pending
+        for s in submitted { s.activeIndex = -1 }
         active.removeAll()
         pending.removeAll()
         close()
@@ -407,7 +417,7 @@ final class H2Connection: SocketHandler, Flushable {
 
     /// Fails everything at the end of the run.
     func shutDown() {
-        for s in Array(active.values) + pending { s.interrupt() }
+        for s in active + pending { s.activeIndex = -1; s.interrupt() }
         active.removeAll()
         pending.removeAll()
         close()

@@ -5,12 +5,7 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     // @unchecked: a stream lives on its worker's thread; it is handed back to the VU through a
     // continuation resumed on that same thread.
     struct Request {
-        var method: String
-        var scheme: String
-        var authority: String
-        var path: String
-        /// Lowercase names; no pseudo-headers, no connection-specific fields.
-        var headers: [(String, String)]
+        var headers: H2HeaderBlock
         var body: [UInt8]
     }
 
@@ -33,6 +28,8 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     var deadline: UInt64
     let timeoutMs: Int
     var trackIndex = -1
+    /// Position in its connection's list of open streams.
+    var activeIndex = -1
 
     // Where it is.
     var connection: H2Connection?
@@ -40,10 +37,10 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     var attempts = 0
     var bodyOffset = 0
 
-    // What came back.
+    // What came back. Header fields are kept as "name: value\r\n" lines and read only on demand.
     var status = 0
-    var headers: [(String, String)] = []
-    var trailers: [(String, String)] = []
+    var rawHeaders: [UInt8] = []
+    var rawTrailers: [UInt8] = []
     var headersDone = false
     var body: [UInt8] = []
     var bodySize = 0
@@ -69,8 +66,8 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         connection = nil
         bodyOffset = 0
         status = 0
-        headers.removeAll()
-        trailers.removeAll()
+        rawHeaders.removeAll()
+        rawTrailers.removeAll()
         headersDone = false
         body.removeAll()
         bodySize = 0
@@ -117,23 +114,47 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         finish(RequestError(.timeout, "no complete response within \(timeoutMs) ms"))
     }
 
-    /// The raw header block, as HTTP/1.1 would have it, for `Response.headers`.
-    var headerBytes: [UInt8] {
-        var out: [UInt8] = Array("HTTP/2 \(status)\r\n".utf8)
-        for (n, v) in headers {
-            out.append(contentsOf: n.utf8)
-            out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: v.utf8)
-            out.append(contentsOf: [0x0D, 0x0A])
+    /// Records one response header field (or trailer, once the headers are done).
+    func receivedField(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        bytesReceived += name.count + value.count
+        if !headersDone, name.count == 7, name[0] == 0x3A, name[1] == 0x73, name[6] == 0x73 {   // ":status"
+            status = value.reduce(0) { $0 &* 10 &+ Int($1 &- 0x30) }
+            return
         }
-        return out
+        if headersDone {
+            Self.appendField(&rawTrailers, name, value)
+        } else {
+            if rawHeaders.isEmpty { rawHeaders.reserveCapacity(256) }
+            Self.appendField(&rawHeaders, name, value)
+        }
     }
 
-    func header(_ name: String) -> String? {
-        headers.first { $0.0 == name }?.1
+    private static func appendField(_ out: inout [UInt8], _ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) {
+        out.append(contentsOf: name)
+        out.append(0x3A)
+        out.append(0x20)
+        out.append(contentsOf: value)
+        out.append(0x0D)
+        out.append(0x0A)
     }
 
-    func trailer(_ name: String) -> String? {
-        trailers.first { $0.0 == name }?.1
+    /// A response header field's value (HTTP/2 field names are lowercase).
+    func header(_ name: String) -> String? { Self.value(of: name, in: rawHeaders) }
+
+    /// A trailer field's value.
+    func trailer(_ name: String) -> String? { Self.value(of: name, in: rawTrailers) }
+
+    private static func value(of name: String, in raw: [UInt8]) -> String? {
+        let key = Array(name.utf8) + [0x3A, 0x20]
+        var i = 0
+        while i < raw.count {
+            var end = i
+            while end + 1 < raw.count && !(raw[end] == 0x0D && raw[end + 1] == 0x0A) { end += 1 }
+            if end - i >= key.count && raw[i..<(i + key.count)].elementsEqual(key) {
+                return String(decoding: raw[(i + key.count)..<end], as: UTF8.self)
+            }
+            i = end + 2
+        }
+        return nil
     }
 }
