@@ -56,13 +56,16 @@ public struct GRPCResponse: Sendable {
     public let statusMessage: String
     /// The reply message's bytes, when one arrived.
     public let message: [UInt8]?
-    /// Initial metadata (response headers).
-    public let headers: HTTPHeaders
-    public let trailers: HTTPHeaders
+    let rawHeaders: [UInt8]
+    let rawTrailers: [UInt8]
     public let timings: Timings
     public let error: RequestError?
 
     public var ok: Bool { error == nil }
+    /// Initial metadata (response headers), parsed on each access.
+    public var headers: HTTPHeaders { HTTPHeaders.parse(raw: rawHeaders) }
+    /// Trailing metadata, parsed on each access.
+    public var trailers: HTTPHeaders { HTTPHeaders.parse(raw: rawTrailers) }
 
     /// Decodes the reply message.
     public func decode<M: SwiftProtobuf.Message>(_ type: M.Type = M.self) throws -> M {

@@ -13,27 +13,36 @@ public struct RequestError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "\(errorClass.label): \(message)" }
 }
 
-/// Where the time of one request went. Phases come from libcurl's own clock; `duration` and
-/// `serviceTime` from the engine's monotonic clock.
+/// Where the time of one request went. Phases come from the transport's own timestamps (libcurl's
+/// clock for libcurl); `duration` and `serviceTime` from the engine's monotonic clock.
 public struct Timings: Sendable, Equatable {
-    /// DNS resolution (zero for IP literals and cached names).
-    public var blocked: Duration = .zero
-    /// TCP connect (zero on a reused keep-alive connection).
-    public var connecting: Duration = .zero
-    /// TLS handshake (zero for cleartext and reused connections).
-    public var tlsHandshaking: Duration = .zero
-    /// From the connection being ready to the first response byte: sending the request plus
-    /// the server's think time.
-    public var waiting: Duration = .zero
-    /// From the first to the last response byte.
-    public var receiving: Duration = .zero
-    /// From the intended start to the last byte. In open models the intended start of an
-    /// iteration's first request is its scheduled start, which corrects for coordinated omission.
-    public var duration: Duration = .zero
-    /// From the moment the request was really started to the last byte, uncorrected.
-    public var serviceTime: Duration = .zero
+    // Kept as integers: a request records these on the hot path, and Duration arithmetic costs.
+    var blockedUs: UInt64 = 0
+    var connectingUs: UInt64 = 0
+    var tlsUs: UInt64 = 0
+    var waitingUs: UInt64 = 0
+    var receivingUs: UInt64 = 0
+    var durationNs: UInt64 = 0
+    var serviceNs: UInt64 = 0
 
     public init() {}
+
+    /// DNS resolution (zero for IP literals and cached names).
+    public var blocked: Duration { .microseconds(Int64(blockedUs)) }
+    /// TCP connect (zero on a reused keep-alive connection).
+    public var connecting: Duration { .microseconds(Int64(connectingUs)) }
+    /// TLS handshake (zero for cleartext and reused connections).
+    public var tlsHandshaking: Duration { .microseconds(Int64(tlsUs)) }
+    /// From the connection being ready to the first response byte: sending the request plus
+    /// the server's think time.
+    public var waiting: Duration { .microseconds(Int64(waitingUs)) }
+    /// From the first to the last response byte.
+    public var receiving: Duration { .microseconds(Int64(receivingUs)) }
+    /// From the intended start to the last byte. In open models the intended start of an
+    /// iteration's first request is its scheduled start, which corrects for coordinated omission.
+    public var duration: Duration { Duration(nanoseconds: durationNs) }
+    /// From the moment the request was really started to the last byte, uncorrected.
+    public var serviceTime: Duration { Duration(nanoseconds: serviceNs) }
 }
 
 /// The outcome of one HTTP request. Transport failures are responses too (status 0 and an

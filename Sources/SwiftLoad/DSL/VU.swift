@@ -162,7 +162,7 @@ public final class VU: @unchecked Sendable {
         let stream = try await context.h2.exchange(
             h2Request, target: target, vu: self,
             keepLimit: (request.keepBody ?? context.http.bodyRetention).limit, messageLimit: nil,
-            timeout: request.timeout ?? context.http.requestTimeout)
+            timeoutNs: request.timeout?.nanoseconds ?? context.http.requestTimeoutNs)
         return TransferOutcome(stream).complete(inFlight, end: stream.endedAt, recorder: context.recorder)
     }
 

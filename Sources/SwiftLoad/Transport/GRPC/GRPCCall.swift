@@ -28,10 +28,10 @@ enum GRPCCall {
         let limit = settings.grpcMaxMessageSize
         let stream = try await vu.context.h2.exchange(
             h2, target: endpoint, vu: vu, keepLimit: limit + 5, messageLimit: limit,
-            timeout: deadline ?? settings.requestTimeout)
+            timeoutNs: deadline?.nanoseconds ?? settings.requestTimeoutNs)
         var o = TransferOutcome(stream)
-        interpret(&o, stream: stream, deadline: deadline != nil, limit: limit)
-        return response(o, inFlight, method: method, vu: vu, stream: stream)
+        let reply = interpret(&o, stream: stream, deadline: deadline != nil, limit: limit)
+        return response(o, inFlight, method: method, vu: vu, stream: stream, reply: reply)
     }
 
     /// `host:port` and `grpc://` are cleartext, `grpcs://` is TLS; http(s) URLs pass through.
@@ -45,8 +45,9 @@ enum GRPCCall {
         return "http://" + t
     }
 
-    /// Reads status and message out of the stream, setting `o.error` and `o.grpcStatus`.
-    static func interpret(_ o: inout TransferOutcome, stream s: H2Stream, deadline: Bool, limit: Int) {
+    /// Reads status and message out of the stream, setting `o.error` and `o.grpcStatus`;
+    /// returns the reply message of a call that succeeded.
+    static func interpret(_ o: inout TransferOutcome, stream s: H2Stream, deadline: Bool, limit: Int) -> [UInt8]? {
         if let error = o.error {
             // A transport failure: the status a gRPC client would report for it.
             let code: GRPCStatusCode
@@ -58,35 +59,35 @@ enum GRPCCall {
             }
             o.grpcStatus = code
             if code == .deadlineExceeded { o.error = RequestError(.grpc(.deadlineExceeded), error.message) }
-            return
+            return nil
         }
         guard s.status == 200 else {
             let code = GRPCStatusCode.fromHTTPStatus(s.status)
             o.grpcStatus = code
             o.error = RequestError(.grpc(code), "HTTP \(s.status) instead of a gRPC response")
-            return
+            return nil
         }
         let contentType = s.header("content-type") ?? ""
         guard contentType.hasPrefix("application/grpc") else {
             o.grpcStatus = .unknown
             o.error = RequestError(.protocolError, "response content-type is \"\(contentType)\", not application/grpc")
-            return
+            return nil
         }
         // Trailers-only replies carry the status in the headers.
         guard let statusText = s.trailer("grpc-status") ?? s.header("grpc-status"), let raw = Int(statusText) else {
             o.grpcStatus = .unknown
             o.error = RequestError(.grpc(.unknown), "the response ended without grpc-status")
-            return
+            return nil
         }
         let code = GRPCStatusCode(rawValue: raw)
         o.grpcStatus = code
         if code != .ok {
             let message = percentDecoded(s.trailer("grpc-message") ?? s.header("grpc-message") ?? "")
             o.error = RequestError(.grpc(code), message.isEmpty ? code.name : message)
-            return
+            return nil
         }
         do {
-            _ = try GRPCFraming.unaryMessage(s.body, limit: limit)
+            return try GRPCFraming.unaryMessage(s.body, limit: limit) ?? []
         } catch {
             o.grpcStatus = .internal
             switch error {
@@ -100,6 +101,7 @@ enum GRPCCall {
             case .trailingBytes(let n):
                 o.error = RequestError(.protocolError, "\(n) bytes after the message of a unary reply")
             }
+            return nil
         }
     }
 
@@ -109,17 +111,19 @@ enum GRPCCall {
     }
 
     private static func response(_ o: TransferOutcome, _ inFlight: RequestInFlight, method: String, vu: VU,
-                                 stream: H2Stream?) -> GRPCResponse {
+                                 stream: H2Stream?, reply: [UInt8]? = nil) -> GRPCResponse {
         let end = stream?.endedAt ?? MonotonicClock.now()
         let (timings, error) = o.record(inFlight, end: end, recorder: vu.context.recorder)
-        var message: [UInt8]?
-        if error == nil, let s = stream { message = (try? GRPCFraming.unaryMessage(s.body, limit: Int.max)) ?? nil }
-        let statusMessage = stream.flatMap { $0.trailer("grpc-message") ?? $0.header("grpc-message") }.map(percentDecoded)
-            ?? error?.message ?? ""
+        let statusMessage: String
+        if error == nil {
+            statusMessage = ""
+        } else {
+            statusMessage = stream.flatMap { $0.trailer("grpc-message") ?? $0.header("grpc-message") }.map(percentDecoded)
+                ?? error?.message ?? ""
+        }
         return GRPCResponse(
             name: inFlight.name, method: method, code: o.grpcStatus ?? .unknown, statusMessage: statusMessage,
-            message: message, headers: HTTPHeaders.parse(raw: stream?.rawHeaders ?? []),
-            trailers: HTTPHeaders.parse(raw: stream?.rawTrailers ?? []),
+            message: error == nil ? reply : nil, rawHeaders: stream?.rawHeaders ?? [], rawTrailers: stream?.rawTrailers ?? [],
             timings: timings, error: error)
     }
 

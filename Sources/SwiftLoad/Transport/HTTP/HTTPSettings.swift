@@ -1,6 +1,8 @@
 /// The per-run HTTP defaults a worker's connections apply, resolved from `Options` and the CLI.
 struct HTTPSettings: Sendable {
     var requestTimeout: Duration
+    /// `requestTimeout` in nanoseconds, converted once.
+    var requestTimeoutNs: UInt64
     var insecure: Bool
     var maxRedirects: Int
     var userAgent: String
@@ -11,6 +13,7 @@ struct HTTPSettings: Sendable {
 
     init(options: Options, insecureOverride: Bool) {
         requestTimeout = options.requestTimeout
+        requestTimeoutNs = options.requestTimeout.nanoseconds
         insecure = options.insecureSkipTLSVerify || insecureOverride
         maxRedirects = options.maxRedirects
         userAgent = options.userAgent

@@ -83,13 +83,13 @@ struct TransferOutcome {
         }
 
         var timings = Timings()
-        timings.blocked = .microseconds(Int64(blockedUs))
-        timings.connecting = .microseconds(Int64(connectingUs))
-        timings.tlsHandshaking = .microseconds(Int64(tlsUs))
-        timings.waiting = .microseconds(Int64(waitingUs))
-        timings.receiving = .microseconds(Int64(receivingUs))
-        timings.duration = Duration(nanoseconds: durationNs)
-        timings.serviceTime = Duration(nanoseconds: serviceNs)
+        timings.blockedUs = blockedUs
+        timings.connectingUs = connectingUs
+        timings.tlsUs = tlsUs
+        timings.waitingUs = waitingUs
+        timings.receivingUs = receivingUs
+        timings.durationNs = durationNs
+        timings.serviceNs = serviceNs
         return (timings, error)
     }
 }

@@ -93,7 +93,7 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
             }
             outKey = key
         }
-        let timeout = (request.timeout ?? settings.requestTimeout).nanoseconds
+        let timeout = request.timeout?.nanoseconds ?? settings.requestTimeoutNs
         timeoutMs = Int(timeout / 1_000_000)
         deadline = now &+ timeout
         driver.track(self)

@@ -35,6 +35,8 @@ final class H2Callbacks: @unchecked Sendable {
         switch UInt32(frame.pointee.hd.type) {
         case NGHTTP2_HEADERS.rawValue:
             connection(user).onHeadersFrame(streamID: frame.pointee.hd.stream_id)
+        case NGHTTP2_SETTINGS.rawValue:
+            if frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 { connection(user).onSettings() }
         case NGHTTP2_GOAWAY.rawValue:
             connection(user).onGoAway(lastStreamID: frame.pointee.goaway.last_stream_id,
                                       errorCode: frame.pointee.goaway.error_code)

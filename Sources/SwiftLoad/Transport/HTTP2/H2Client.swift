@@ -22,9 +22,9 @@ final class H2Client {
     /// Sends one request and returns its stream once it closed (check `error`). Throws only
     /// `Interrupted`.
     func exchange(_ request: H2Stream.Request, target: HTTPTarget, vu: VU, keepLimit: Int, messageLimit: Int?,
-                  timeout: Duration) async throws -> H2Stream {
+                  timeoutNs: UInt64) async throws -> H2Stream {
         let stream = H2Stream(request: request, vu: vu, keepLimit: keepLimit, messageLimit: messageLimit,
-                              timeout: timeout)
+                              timeoutNs: timeoutNs)
         let pool: H2Pool
         switch self.pool(for: target) {
         case .success(let p):

@@ -44,15 +44,19 @@ final class H2Connection: SocketHandler, Flushable {
 
     var driver: SocketDriver { pool.driver }
 
+    /// The server's SETTINGS_MAX_CONCURRENT_STREAMS (unlimited until its SETTINGS arrive).
+    private var remoteMaxStreams = Int.max
+
     /// Streams this connection can still take now.
     var capacity: Int {
         guard state != .closed && !goingAway else { return 0 }
-        var limit = pool.maxStreamsPerConnection
-        if let session {
-            let remote = Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS))
-            limit = min(limit, remote)
-        }
-        return limit - active.count - pending.count
+        return min(pool.maxStreamsPerConnection, remoteMaxStreams) - active.count - pending.count
+    }
+
+    func onSettings() {
+        guard let session else { return }
+        remoteMaxStreams = Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS))
+        pool.capacityFreed(on: self)
     }
 
     var load: Int { active.count + pending.count }
@@ -324,29 +328,18 @@ final class H2Connection: SocketHandler, Flushable {
         driver.needsFlush(self)
     }
 
-    /// Writes everything nghttp2 has to send, as far as the socket takes it.
+    /// Writes everything nghttp2 has to send, as far as the socket takes it. Frames go to the
+    /// socket straight from nghttp2's buffer; only what the socket does not take is copied aside.
     func flush() {
         flushQueued = false
         guard state == .open, let channel, let session else { return }
         while true {
             if outOffset < out.count {
                 let result = out.withUnsafeBytes { channel.write(UnsafeRawBufferPointer(rebasing: $0[outOffset...])) }
-                switch result {
-                case .done(let n):
-                    outOffset += n
-                    if outOffset < out.count { continue }
-                    out.removeAll(keepingCapacity: true)
-                    outOffset = 0
-                case .wouldBlock:
-                    setInterest(SL_EPOLLIN | SL_EPOLLOUT)
-                    return
-                case .closed:
-                    fail(RequestError(.connectionClosed, "the server closed the HTTP/2 connection"), requeuePending: true)
-                    return
-                case .failed(let error):
-                    fail(error, requeuePending: true)
-                    return
-                }
+                guard handleWrite(result, wrote: &outOffset, of: out.count) else { return }
+                if outOffset < out.count { continue }
+                out.removeAll(keepingCapacity: true)
+                outOffset = 0
             }
             var data: UnsafePointer<UInt8>?
             let n = nghttp2_session_mem_send(session, &data)
@@ -355,7 +348,14 @@ final class H2Connection: SocketHandler, Flushable {
                 return
             }
             if n == 0 { break }
-            out.append(contentsOf: UnsafeBufferPointer(start: data, count: n))
+            var written = 0
+            guard handleWrite(channel.write(UnsafeRawBufferPointer(start: data, count: n)), wrote: &written, of: n) else {
+                if state == .open { out.append(contentsOf: UnsafeBufferPointer(start: data, count: n)) }
+                return
+            }
+            if written < n {
+                out.append(contentsOf: UnsafeBufferPointer(start: data! + written, count: n - written))
+            }
         }
         setInterest(SL_EPOLLIN)
         if goingAway && active.isEmpty && pending.isEmpty {
@@ -364,6 +364,24 @@ final class H2Connection: SocketHandler, Flushable {
             // nghttp2 ended the session itself (a connection error it answered with GOAWAY).
             fail(RequestError(.protocolError, protocolFailure("the HTTP/2 session ended on a connection error")),
                  requeuePending: false)
+        }
+    }
+
+    /// Applies a write's result; false when the loop should stop (would block, or failed).
+    private func handleWrite(_ result: IOResult, wrote offset: inout Int, of total: Int) -> Bool {
+        switch result {
+        case .done(let n):
+            offset += n
+            return true
+        case .wouldBlock:
+            setInterest(SL_EPOLLIN | SL_EPOLLOUT)
+            return false
+        case .closed:
+            fail(RequestError(.connectionClosed, "the server closed the HTTP/2 connection"), requeuePending: true)
+            return false
+        case .failed(let error):
+            fail(error, requeuePending: true)
+            return false
         }
     }
 

@@ -50,14 +50,14 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     /// Set when the stream failed; nil when it closed normally.
     var error: RequestError?
 
-    init(request: Request, vu: VU, keepLimit: Int, messageLimit: Int?, timeout: Duration) {
+    init(request: Request, vu: VU, keepLimit: Int, messageLimit: Int?, timeoutNs: UInt64) {
         self.request = request
         self.vu = vu
         self.keepLimit = keepLimit
         self.messageLimit = messageLimit
         startedAt = MonotonicClock.now()
-        deadline = startedAt &+ timeout.nanoseconds
-        timeoutMs = Int(timeout.nanoseconds / 1_000_000)
+        deadline = startedAt &+ timeoutNs
+        timeoutMs = Int(timeoutNs / 1_000_000)
     }
 
     /// Forgets a refused attempt's response so the stream can be sent again.
