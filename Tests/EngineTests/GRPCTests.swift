@@ -132,6 +132,34 @@ import TestSupport
         #expect((result.requests.grpcStatuses["UNAVAILABLE"] ?? 0) >= 8)
     }
 
+    @Test func serverStreamingKeepsEveryMessageAndTimesTheFirst() throws {
+        let server = try GRPCFixture()
+        let target = server.address
+        let seen = Mutex<[(Int, Double, Double)]>([])
+        let result = try runLoad(Options(scenarios: ["s": .constantVUs(2, iterations: 4)])) { vu in
+            let r = try await vu.grpc.unary(target, "/test.Stream/Count", bytes: Array("1,0".utf8), name: "one")
+            let s = try await vu.grpc.serverStreaming(target, "/test.Stream/Count", Inference_ServerLiveRequest(),
+                                                     metadata: [:], name: "bad request")
+            _ = (r, s)
+            let stream = try await vu.grpc.serverStreaming(target, "/test.Stream/Count", bytes: Array("5,40".utf8), name: "five")
+            seen.withLock {
+                $0.append((stream.messages.count, stream.timeToFirstMessage.map { $0.seconds * 1000 } ?? -1,
+                           stream.timings.duration.seconds * 1000))
+            }
+            vu.check(stream, "messages in order") { $0.messages.map { String(decoding: $0, as: UTF8.self) } == ["0", "1", "2", "3", "4"] }
+        }
+        for (count, first, total) in seen.withLock({ $0 }) {
+            #expect(count == 5)
+            #expect(first >= 0 && first < 40, "first message after \(first) ms")
+            #expect(total >= 160, "whole call \(total) ms")
+        }
+        #expect(result.checks.first { $0.name == "messages in order" }?.fails == 0)
+        #expect(result.stats("five")?.failures == 0)
+        #expect(result.stats("one")?.failures == 0)
+        // An unparseable request ("" is not "N,MS") makes the server fail the call.
+        #expect(result.stats("bad request")?.failures == 4)
+    }
+
     @Test func refusedStreamsAreSentAgain() throws {
         let h2 = try H2Fixture()
         let target = h2.address

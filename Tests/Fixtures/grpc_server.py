@@ -13,7 +13,11 @@ at start with grpc_tools). ModelInfer behaves by model name:
   echo         output "size": the number of raw input bytes received
 
 Any model honours id "delay=MS" by answering MS milliseconds later. ServerMetadata's version is
-the number of ModelInfer calls served so far. Prints "listening PORT"; exits on SIGTERM or when
+the number of ModelInfer calls served so far.
+
+A second, server-streaming service, test.Stream/Count, takes raw bytes "N,MS" and answers with N
+messages (each the bytes of its index, "0", "1", …), the first immediately and each next one MS
+milliseconds later. Prints "listening PORT"; exits on SIGTERM or when
 its parent is gone.
 
   grpc_server.py PORT
@@ -103,6 +107,14 @@ class Service(rpc.GRPCInferenceServiceServicer):
         return reply
 
 
+async def count(request, context):
+    n, ms = (int(x) for x in request.decode().split(","))
+    for i in range(n):
+        if i:
+            await asyncio.sleep(ms / 1000.0)
+        yield str(i).encode()
+
+
 async def watch_parent(stop, parent):
     while not stop.done():
         if os.getppid() != parent:
@@ -115,6 +127,8 @@ async def main(port):
     server = grpc.aio.server(options=[("grpc.max_receive_message_length", 64 << 20),
                                       ("grpc.max_send_message_length", 64 << 20)])
     rpc.add_GRPCInferenceServiceServicer_to_server(Service(), server)
+    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(
+        "test.Stream", {"Count": grpc.unary_stream_rpc_method_handler(count)})])
     if server.add_insecure_port(f"127.0.0.1:{port}") == 0:
         sys.exit(f"cannot listen on {port}")
     await server.start()

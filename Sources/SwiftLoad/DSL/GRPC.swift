@@ -29,6 +29,32 @@ public struct GRPC {
         return try await unary(target, method, bytes: bytes, metadata: metadata, deadline: deadline, name: name)
     }
 
+    /// Calls a server-streaming method: the reply's `messages` holds every message and
+    /// `timeToFirstMessage` when the first arrived; metrics time the whole call.
+    public func serverStreaming<Message: SwiftProtobuf.Message>(
+        _ target: String, _ method: String, _ request: Message, metadata: HTTPHeaders = [:],
+        deadline: Duration? = nil, name: String? = nil
+    ) async throws -> GRPCResponse {
+        try vu.checkRunning()
+        let bytes: [UInt8]
+        do {
+            bytes = try request.serializedBytes()
+        } catch {
+            return GRPCCall.failedLocally(vu: vu, method: method, name: name, target: target,
+                                          RequestError(.grpc(.internal), "cannot serialise the request: \(error)"))
+        }
+        return try await GRPCCall.call(vu: vu, target: target, method: method, message: bytes, metadata: metadata,
+                                       deadline: deadline, name: name, streaming: true)
+    }
+
+    /// Calls a server-streaming method with a request message already serialised.
+    public func serverStreaming(_ target: String, _ method: String, bytes: [UInt8], metadata: HTTPHeaders = [:],
+                                deadline: Duration? = nil, name: String? = nil) async throws -> GRPCResponse {
+        try vu.checkRunning()
+        return try await GRPCCall.call(vu: vu, target: target, method: method, message: bytes, metadata: metadata,
+                                       deadline: deadline, name: name, streaming: true)
+    }
+
     /// Calls a unary method with a request message already serialised.
     public func unary(_ target: String, _ method: String, bytes: [UInt8], metadata: HTTPHeaders = [:],
                       deadline: Duration? = nil, name: String? = nil) async throws -> GRPCResponse {
@@ -54,8 +80,13 @@ public struct GRPCResponse: Sendable {
     public let code: GRPCStatusCode
     /// `grpc-message`, decoded.
     public let statusMessage: String
-    /// The reply message's bytes, when one arrived.
-    public let message: [UInt8]?
+    /// The reply messages' bytes: one for a unary call that succeeded, any number for a
+    /// server-streaming call, none for a failed call.
+    public let messages: [[UInt8]]
+    /// The (first) reply message's bytes, when one arrived.
+    public var message: [UInt8]? { messages.first }
+    /// Server streaming: from the intended start to the first whole message.
+    public let timeToFirstMessage: Duration?
     let rawHeaders: [UInt8]
     let rawTrailers: [UInt8]
     public let timings: Timings
@@ -66,6 +97,11 @@ public struct GRPCResponse: Sendable {
     public var headers: HTTPHeaders { HTTPHeaders.parse(raw: rawHeaders) }
     /// Trailing metadata, parsed on each access.
     public var trailers: HTTPHeaders { HTTPHeaders.parse(raw: rawTrailers) }
+
+    /// Decodes every reply message (server streaming).
+    public func decodeAll<M: SwiftProtobuf.Message>(_ type: M.Type = M.self) throws -> [M] {
+        try messages.map { try M(serializedBytes: $0) }
+    }
 
     /// Decodes the reply message.
     public func decode<M: SwiftProtobuf.Message>(_ type: M.Type = M.self) throws -> M {

@@ -4,6 +4,15 @@ enum GRPCCall {
     nonisolated(nonsending) static func unary(vu: VU, target: String, method: String, message: [UInt8],
                                               metadata: HTTPHeaders, deadline: Duration?,
                                               name: String?) async throws -> GRPCResponse {
+        try await call(vu: vu, target: target, method: method, message: message, metadata: metadata,
+                       deadline: deadline, name: name, streaming: false)
+    }
+
+    /// A call whose reply may hold any number of messages (server streaming): every message is
+    /// kept, and the time to the first one is measured.
+    nonisolated(nonsending) static func call(vu: VU, target: String, method: String, message: [UInt8],
+                                             metadata: HTTPHeaders, deadline: Duration?, name: String?,
+                                             streaming: Bool) async throws -> GRPCResponse {
         let url = httpURL(target)
         let request = Request(method: .post, url: url + method, name: name ?? method)
         let inFlight = RequestInFlight(request, url: url + method, vu: vu)
@@ -27,11 +36,11 @@ enum GRPCCall {
         let h2 = H2Stream.Request(headers: block, body: GRPCFraming.frame(message))
         let limit = settings.grpcMaxMessageSize
         let stream = try await vu.context.h2.exchange(
-            h2, target: endpoint, vu: vu, keepLimit: limit + 5, messageLimit: limit,
+            h2, target: endpoint, vu: vu, keepLimit: streaming ? Int.max : limit + 5, messageLimit: limit,
             timeoutNs: deadline?.nanoseconds ?? settings.requestTimeoutNs)
         var o = TransferOutcome(stream)
-        let reply = interpret(&o, stream: stream, deadline: deadline != nil, limit: limit)
-        return response(o, inFlight, method: method, vu: vu, stream: stream, reply: reply)
+        let replies = interpret(&o, stream: stream, deadline: deadline != nil, limit: limit, streaming: streaming)
+        return response(o, inFlight, method: method, vu: vu, stream: stream, replies: replies)
     }
 
     /// `host:port` and `grpc://` are cleartext, `grpcs://` is TLS; http(s) URLs pass through.
@@ -47,7 +56,8 @@ enum GRPCCall {
 
     /// Reads status and message out of the stream, setting `o.error` and `o.grpcStatus`;
     /// returns the reply message of a call that succeeded.
-    static func interpret(_ o: inout TransferOutcome, stream s: H2Stream, deadline: Bool, limit: Int) -> [UInt8]? {
+    static func interpret(_ o: inout TransferOutcome, stream s: H2Stream, deadline: Bool, limit: Int,
+                          streaming: Bool = false) -> [[UInt8]]? {
         if let error = o.error {
             // A transport failure: the status a gRPC client would report for it.
             let code: GRPCStatusCode
@@ -87,7 +97,8 @@ enum GRPCCall {
             return nil
         }
         do {
-            return try GRPCFraming.unaryMessage(s.body, limit: limit) ?? []
+            if streaming { return try GRPCFraming.messages(s.body, limit: limit) }
+            return try GRPCFraming.unaryMessage(s.body, limit: limit).map { [$0] } ?? []
         } catch {
             o.grpcStatus = .internal
             switch error {
@@ -111,7 +122,7 @@ enum GRPCCall {
     }
 
     private static func response(_ o: TransferOutcome, _ inFlight: RequestInFlight, method: String, vu: VU,
-                                 stream: H2Stream?, reply: [UInt8]? = nil) -> GRPCResponse {
+                                 stream: H2Stream?, replies: [[UInt8]]? = nil) -> GRPCResponse {
         let end = stream?.endedAt ?? MonotonicClock.now()
         let (timings, error) = o.record(inFlight, end: end, recorder: vu.context.recorder)
         let statusMessage: String
@@ -123,8 +134,10 @@ enum GRPCCall {
         }
         return GRPCResponse(
             name: inFlight.name, method: method, code: o.grpcStatus ?? .unknown, statusMessage: statusMessage,
-            message: error == nil ? reply : nil, rawHeaders: stream?.rawHeaders ?? [], rawTrailers: stream?.rawTrailers ?? [],
-            timings: timings, error: error)
+            messages: error == nil ? replies ?? [] : [],
+            timeToFirstMessage: stream.flatMap { $0.firstMessageAt > 0 ? Duration(nanoseconds: $0.firstMessageAt &- inFlight.intendedStart) : nil },
+            rawHeaders: stream?.rawHeaders ?? [], rawTrailers: stream?.rawTrailers ?? [], timings: timings,
+            error: error)
     }
 
     static func failedLocally(vu: VU, method: String, name: String?, target: String, _ error: RequestError) -> GRPCResponse {

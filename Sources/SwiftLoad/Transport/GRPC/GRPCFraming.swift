@@ -35,6 +35,22 @@ enum GRPCFraming {
         return Array(body[5..<(5 + length)])
     }
 
+    /// Every message of a streamed response body, in order.
+    static func messages(_ body: [UInt8], limit: Int) throws(Failure) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        var i = 0
+        while i < body.count {
+            guard body.count - i >= 5 else { throw .truncated(expected: 5, got: body.count - i) }
+            if body[i] != 0 { throw .compressedWithoutEncoding }
+            let length = Int(body[i + 1]) << 24 | Int(body[i + 2]) << 16 | Int(body[i + 3]) << 8 | Int(body[i + 4])
+            if length > limit { throw .tooLarge(size: length, limit: limit) }
+            guard body.count - i - 5 >= length else { throw .truncated(expected: 5 + length, got: body.count - i) }
+            out.append(Array(body[(i + 5)..<(i + 5 + length)]))
+            i += 5 + length
+        }
+        return out
+    }
+
     /// The length a body's first frame announces, once 5 bytes have arrived (to refuse a message
     /// over the limit before receiving all of it).
     static func announcedLength(_ prefix: ArraySlice<UInt8>) -> Int? {

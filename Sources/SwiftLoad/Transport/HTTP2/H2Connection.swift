@@ -224,6 +224,10 @@ final class H2Connection: SocketHandler, Flushable {
         guard let stream = stream(streamID) else { return }
         if stream.firstByteAt == 0 { stream.firstByteAt = MonotonicClock.now() }
         stream.received(data: bytes)
+        if stream.firstMessageAt == 0, stream.messageLimit != nil, stream.body.count >= 5,
+           let first = GRPCFraming.announcedLength(stream.body.prefix(5)), stream.body.count >= 5 + first {
+            stream.firstMessageAt = MonotonicClock.now()
+        }
         if let limit = stream.messageLimit, stream.bodySize >= 5,
            stream.header("content-type")?.hasPrefix("application/grpc") == true,
            let announced = GRPCFraming.announcedLength(stream.body.prefix(5)), announced > limit {

@@ -21,6 +21,8 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     let startedAt: UInt64
     var submittedAt: UInt64 = 0
     var firstByteAt: UInt64 = 0
+    /// gRPC: when the first whole message had arrived.
+    var firstMessageAt: UInt64 = 0
     var endedAt: UInt64 = 0
     /// Time spent connecting (TCP and TLS) when this stream opened the connection.
     var connectingUs: UInt64 = 0
@@ -73,6 +75,7 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         bodySize = 0
         truncated = false
         firstByteAt = 0
+        firstMessageAt = 0
     }
 
     func received(data: UnsafeRawBufferPointer) {
