@@ -16,7 +16,7 @@ BIN ?= $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # The C modules a scenario's compile reaches through SwiftLoad's public modules.
 C_MODULES = CCurl CNghttp2 CEpoll COpenSSL
 # SwiftLoad's module and the modules of the packages it depends on.
-SWIFT_MODULES = SwiftLoad Histogram Numerics RealModule ComplexModule SwiftProtobuf
+SWIFT_MODULES = SwiftLoad Histogram Numerics RealModule ComplexModule SwiftProtobuf SwiftCSV
 
 .PHONY: build install install-only test quickstart clean
 

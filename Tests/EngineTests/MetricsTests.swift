@@ -72,14 +72,16 @@ import TestSupport
         #expect(result.schemaVersion == 1)
         #expect(result.timeSeries.count >= 3)
         #expect(result.timeSeries.reduce(0) { $0 + $1.requests } == result.requests.count)
-        let encoded = try #require(result.histograms.requests["ok"]?["http_req_duration"])
+        let series = try #require(result.histograms.series.first { $0.name == "ok" })
+        #expect(series.scenario == "s" && series.group == "" && series.requests == result.requests.count)
+        let encoded = try #require(series.metrics["http_req_duration"])
         #expect(encoded.count == UInt64(result.requests.count))
         #expect(encoded.decode().valueAtPercentile(99) == UInt64((result.requests.duration.p99 * 1000).rounded()))
         // The JSON round trip keeps everything a reader needs.
         let data = try JSONReport.encode(result)
         let back = try JSONDecoder().decode(RunResult.self, from: data)
         #expect(back.requests.count == result.requests.count)
-        #expect(back.histograms.requests["ok"]?["http_req_duration"] == encoded)
+        #expect(back.histograms.series.first?.metrics["http_req_duration"] == encoded)
     }
 
     @Test func environmentReachesTheVUs() throws {

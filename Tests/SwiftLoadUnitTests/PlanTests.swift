@@ -7,6 +7,9 @@ import Testing
             "a": .constantVUs(0, duration: .seconds(-1)),
             "b": .constantArrivalRate(0, duration: .seconds(10), preAllocatedVUs: 5, maxVUs: 2),
             "bad name": .constantVUs(1, duration: .seconds(1)),
+            "c": .rampingVUs(startVUs: -1, stages: [.ramp(to: -3, over: .seconds(-2))]),
+            "d": .rampingArrivalRate(stages: [], preAllocatedVUs: 0),
+            "e": .perVUIterations(vus: 2, iterations: 0).tagged(["bad tag": "x"]),
         ])
         do {
             _ = try ExecutionPlan.make(options: options, workers: 2)
@@ -17,6 +20,13 @@ import Testing
             #expect(error.problems.contains("scenario 'b': rate must be at least 1 (got 0)"))
             #expect(error.problems.contains("scenario 'b': maxVUs (2) must not be below preAllocatedVUs (5)"))
             #expect(error.problems.contains("scenario name 'bad name' may only hold letters, digits, '_', '-' and '.'"))
+            #expect(error.problems.contains("scenario 'c': startVUs must not be negative (got -1)"))
+            #expect(error.problems.contains("scenario 'c': stage 1: target VUs must not be negative (got -3)"))
+            #expect(error.problems.contains("scenario 'c': stage 1: duration must not be negative"))
+            #expect(error.problems.contains("scenario 'd': give at least one stage"))
+            #expect(error.problems.contains("scenario 'd': maxVUs must be at least 1 (got 0)"))
+            #expect(error.problems.contains("scenario 'e': iterations must be at least 1 (got 0)"))
+            #expect(error.problems.contains("scenario 'e': tag name 'bad tag' may only hold letters, digits, '_', '-' and '.'"))
         }
     }
 
@@ -41,7 +51,12 @@ import Testing
         let quick = RunOverrides(vus: 3, duration: .seconds(5)).apply(to: script)
         #expect(quick.scenarios["s"]?.executor == .constantVUs(ConstantVUs(vus: 3, duration: .seconds(5))))
         let counted = RunOverrides(iterations: 50).apply(to: script)
-        #expect(counted.scenarios["s"]?.executor == .constantVUs(ConstantVUs(vus: 10, iterations: 50, maxDuration: .seconds(30))))
+        #expect(counted.scenarios["s"]?.executor == .sharedIterations(SharedIterations(vus: 10, iterations: 50, maxDuration: .seconds(600))))
+        let bounded = RunOverrides(duration: .seconds(20), iterations: 50).apply(to: script)
+        #expect(bounded.scenarios["s"]?.executor == .sharedIterations(SharedIterations(vus: 10, iterations: 50, maxDuration: .seconds(20))))
+        let ramp = Options(scenarios: ["s": .rampingVUs(stages: [.ramp(to: 8, over: .seconds(5)), .ramp(to: 2, over: .seconds(5))])])
+        #expect(RunOverrides(duration: .seconds(3)).apply(to: ramp).scenarios["s"]?.executor == .constantVUs(ConstantVUs(vus: 8, duration: .seconds(3))))
+        #expect(RunOverrides().apply(to: ramp).scenarios["s"]?.executor == ramp.scenarios["s"]?.executor)
         let open = RunOverrides(rate: 200).apply(to: script)
         #expect(open.scenarios["s"]?.executor == .constantArrivalRate(ConstantArrivalRate(rate: 200, duration: .seconds(30), preAllocatedVUs: 10, maxVUs: 10)))
         let arrivals = RunOverrides(rate: 200, iterations: 1000).apply(to: script)
@@ -51,7 +66,7 @@ import Testing
 
     @Test func scriptsWithoutScenariosGetADefaultOne() {
         #expect(RunOverrides().apply(to: Options()).scenarios["default"]?.executor
-                == .constantVUs(ConstantVUs(vus: 1, iterations: 1)))
+                == .sharedIterations(SharedIterations(vus: 1, iterations: 1)))
         #expect(RunOverrides(vus: 5, duration: .seconds(2)).apply(to: Options()).scenarios["default"]?.executor
                 == .constantVUs(ConstantVUs(vus: 5, duration: .seconds(2))))
     }

@@ -22,12 +22,15 @@ public struct ConstantArrivalRate: Sendable, Equatable {
     /// Nanoseconds between two scheduled iterations.
     var intervalNanoseconds: Double { Double(timeUnit.nanoseconds) / Double(rate) }
 
-    /// The number of iterations the schedule holds: one at each multiple of the interval that
-    /// falls inside the duration.
+    /// The schedule: one arrival every interval from the start.
+    var curve: ArrivalCurve {
+        ArrivalCurve.constant(perNanosecond: Double(rate) / Double(timeUnit.nanoseconds), duration: Double(duration.nanoseconds))
+    }
+
+    /// The number of iterations the schedule holds.
     var totalIterations: Int {
         guard rate > 0, timeUnit > .zero else { return 0 }
-        let exact = Double(duration.nanoseconds) / intervalNanoseconds
-        return Int((exact - 1e-6).rounded(.up))
+        return curve.count
     }
 
     func validate() -> [String] {

@@ -27,6 +27,8 @@ public struct Options: Sendable {
     public var http2: HTTP2Options
     /// The largest gRPC message a call accepts (default 4 MiB, as gRPC's own clients).
     public var grpcMaxMessageSize: Int
+    /// Keep a cookie jar per VU (off by default: API targets rarely need one).
+    public var cookies: Bool
 
     public init(scenarios: [String: Scenario] = [:],
                 thresholds: [String: ThresholdSet] = [:],
@@ -38,7 +40,8 @@ public struct Options: Sendable {
                 workers: Int? = nil,
                 transport: HTTPTransport = .automatic,
                 http2: HTTP2Options = HTTP2Options(),
-                grpcMaxMessageSize: Int = 4 << 20) {
+                grpcMaxMessageSize: Int = 4 << 20,
+                cookies: Bool = false) {
         self.scenarios = scenarios
         self.thresholds = thresholds
         self.requestTimeout = requestTimeout
@@ -50,6 +53,7 @@ public struct Options: Sendable {
         self.transport = transport
         self.http2 = http2
         self.grpcMaxMessageSize = grpcMaxMessageSize
+        self.cookies = cookies
     }
 }
 

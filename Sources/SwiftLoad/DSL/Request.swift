@@ -80,11 +80,13 @@ public struct Request: Sendable {
     public var keepBody: BodyRetention?
     /// Statuses that count as success; by default every status below 400.
     public var expectedStatuses: ClosedRange<Int>?
+    /// Tags for this request's metrics (added to its scenario's), for thresholds and reports.
+    public var tags: [String: String]
 
     public init(method: HTTPMethod = .get, url: String, query: [(name: String, value: String)] = [],
                 headers: HTTPHeaders = [:], body: Body = .empty, name: String? = nil,
                 timeout: Duration? = nil, keepBody: BodyRetention? = nil,
-                expectedStatuses: ClosedRange<Int>? = nil) {
+                expectedStatuses: ClosedRange<Int>? = nil, tags: [String: String] = [:]) {
         self.method = method
         self.url = url
         self.query = query
@@ -94,6 +96,7 @@ public struct Request: Sendable {
         self.timeout = timeout
         self.keepBody = keepBody
         self.expectedStatuses = expectedStatuses
+        self.tags = tags
     }
 
     /// The URL actually requested: `url` plus the encoded query items.

@@ -26,8 +26,15 @@ public final class VU: @unchecked Sendable {
     let context: WorkerContext
     /// Open model: the scheduled start of the current iteration, consumed by its first request.
     var scheduledStart: UInt64?
-    /// Set once the VU must stop: every later request or sleep throws `Interrupted`.
+    /// Set when the VU's iteration must stop: every later request or sleep of that iteration
+    /// throws `Interrupted`. Cleared when the VU starts another iteration (after a ramp-down).
     private(set) var isInterrupted = false
+
+    /// A new iteration begins: an earlier interruption no longer applies.
+    func beginIteration() {
+        isInterrupted = false
+        iteration += 1
+    }
     private var curlConnection: CurlConnection?
     private var http1Client: HTTP1Client?
     /// The HTTP/2 stream this VU waits for, so a stop can interrupt it.
@@ -63,10 +70,30 @@ public final class VU: @unchecked Sendable {
     private var sleepContinuation: UnsafeContinuation<Void, any Error>?
     private var sleepToken: UInt64 = 0
 
-    init(id: Int, scenario: String, context: WorkerContext) {
+    /// Tags of the VU's scenario, added to everything it records.
+    let scenarioTags: [String: String]
+    /// The group path the VU is in (`login::submit`), empty outside groups.
+    var groupPath = ""
+    /// Per-VU state that persists across iterations (a token, a cart, a counter).
+    public var state: [String: any Sendable] = [:]
+    /// What the test's `setup` returned.
+    public internal(set) var setupData = SetupData(nil)
+    /// This VU's cookie jar; off unless `Options.cookies` or `cookies.isEnabled = true`.
+    public let cookies: CookieJar
+    /// A fast random number generator of this VU's own (for think times, data choices).
+    public var random: VURandom
+    /// When the current iteration started (its scheduled start in open models).
+    var iterationStart: UInt64 = 0
+    private var keyCache: (name: String, tags: [String: String], group: String, key: SeriesKey)?
+    private var metricsCache: (recorder: ObjectIdentifier, key: SeriesKey, metrics: RequestMetrics)?
+
+    init(id: Int, scenario: String, tags: [String: String] = [:], context: WorkerContext) {
         self.id = id
         self.scenario = scenario
+        self.scenarioTags = tags
         self.context = context
+        cookies = CookieJar(enabled: context.http.cookies)
+        random = VURandom(seed: UInt64(id) &* 0x9E37_79B9_7F4A_7C15 ^ MonotonicClock.now())
     }
 
     /// Records a named check on `value`. A failing check is counted, never thrown: the iteration
@@ -74,8 +101,25 @@ public final class VU: @unchecked Sendable {
     @discardableResult
     public func check<T>(_ value: T, _ name: String, _ predicate: (T) throws -> Bool) -> Bool {
         let passed = (try? predicate(value)) ?? false
-        context.recorder.recordCheck(name, passed: passed)
+        context.recorder.recordCheck(CheckKey(name: name, group: groupPath, scenario: scenario), passed: passed)
         return passed
+    }
+
+    /// The series a request named `name` with `tags` belongs to (cached: most iterations repeat it).
+    func seriesKey(name: String, tags: [String: String]) -> SeriesKey {
+        if let c = keyCache, c.name == name, c.group == groupPath, c.tags == tags { return c.key }
+        let key = SeriesKey(name: name, group: groupPath, scenario: scenario, tags: SeriesKey.tags(scenarioTags, tags))
+        keyCache = (name, tags, groupPath, key)
+        return key
+    }
+
+    /// The current interval's metrics for `key`.
+    func requestMetrics(_ key: SeriesKey) -> RequestMetrics {
+        let recorder = context.recorder
+        if let c = metricsCache, c.recorder == ObjectIdentifier(recorder), c.key == key { return c.metrics }
+        let m = recorder.request(key)
+        metricsCache = (ObjectIdentifier(recorder), key, m)
+        return m
     }
 
     /// Records several named checks on `value`; true when all passed.
@@ -106,6 +150,23 @@ public final class VU: @unchecked Sendable {
     /// `http://` (unless the test asks for libcurl), libcurl otherwise.
     nonisolated(nonsending) func perform(_ request: Request) async throws -> Response {
         let url = request.fullURL
+        if cookies.isEnabled {
+            return try await performWithCookies(request, url: url)
+        }
+        return try await send(request, url: url)
+    }
+
+    /// Sends `request` with the VU's cookies for its host, and keeps the cookies it sets.
+    nonisolated(nonsending) private func performWithCookies(_ request: Request, url: String) async throws -> Response {
+        var r = request
+        let host = target(url)?.host ?? ""
+        if let header = cookies.header(for: host) { r.headers.set("Cookie", header) }
+        let response = try await send(r, url: url)
+        cookies.store(response.headers.values(for: "Set-Cookie"), from: host)
+        return response
+    }
+
+    nonisolated(nonsending) private func send(_ request: Request, url: String) async throws -> Response {
         if context.http.transport == .http2 {
             return try await performHTTP2(request, url: url)
         }
@@ -135,7 +196,7 @@ public final class VU: @unchecked Sendable {
         guard let target = target(url) else {
             var o = TransferOutcome()
             o.error = RequestError(.protocolError, "malformed URL: \(url)")
-            return o.complete(inFlight, end: MonotonicClock.now(), recorder: context.recorder)
+            return o.complete(inFlight, end: MonotonicClock.now(), vu: self)
         }
         let contentType = request.body.bytes.isEmpty ? nil : request.body.contentType
         let key = H2BlockKey(method: request.method, url: url, headers: request.headers, contentType: contentType)
@@ -163,7 +224,7 @@ public final class VU: @unchecked Sendable {
             h2Request, target: target, vu: self,
             keepLimit: (request.keepBody ?? context.http.bodyRetention).limit, messageLimit: nil,
             timeoutNs: request.timeout?.nanoseconds ?? context.http.requestTimeoutNs)
-        return TransferOutcome(stream).complete(inFlight, end: stream.endedAt, recorder: context.recorder)
+        return TransferOutcome(stream).complete(inFlight, end: stream.endedAt, vu: self)
     }
 
     private static func isCleartextHTTP(_ url: String) -> Bool {

@@ -3,13 +3,18 @@ import Synchronization
 /// A configuration the user must fix; the message is worded for them. Exit code 2.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var problems: [String]
-    public init(_ problems: [String]) { self.problems = problems }
+    /// The exit code the command ends with (2, or 1 for a setup() that failed at run time).
+    public var exitCode: Int
+    public init(_ problems: [String], exitCode: Int = 2) {
+        self.problems = problems
+        self.exitCode = exitCode
+    }
     public var description: String { problems.joined(separator: "; ") }
 }
 
 /// Iterations shared by the VUs of a shared-iterations scenario across all workers. One atomic
 /// add per iteration, not per request.
-final class SharedIterations: Sendable {
+final class SharedIterationCounter: Sendable {
     let total: Int
     private let claimed = Atomic<Int>(0)
 
@@ -36,7 +41,7 @@ struct ExecutionPlan: Sendable {
         let participants: Int
         /// Global VU ids of this scenario are `idBase + 1 + worker + k * participants`.
         let idBase: Int
-        let sharedIterations: SharedIterations?
+        let sharedIterations: SharedIterationCounter?
 
         /// The share of `total` that worker `w` gets when split over the participants.
         func share(_ total: Int, worker w: Int) -> Int {
@@ -77,8 +82,8 @@ struct ExecutionPlan: Sendable {
             problems += scenarioProblems.map { "scenario '\(name)': \($0)" }
             guard scenarioProblems.isEmpty, workers >= 1 else { continue }
             let maxVUs = scenario.executor.maxVUs
-            var shared: SharedIterations?
-            if case .constantVUs(let c) = scenario.executor, let n = c.iterations { shared = SharedIterations(total: n) }
+            var shared: SharedIterationCounter?
+            if case .sharedIterations(let c) = scenario.executor { shared = SharedIterationCounter(total: c.iterations) }
             plans.append(ScenarioPlan(
                 name: name, scenario: scenario,
                 startOffset: scenario.startTime.nanoseconds,

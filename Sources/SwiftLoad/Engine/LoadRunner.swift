@@ -22,7 +22,7 @@ public enum LoadRunner {
     ///   - progress: receives the run's progress once a second.
     /// - Throws: `ConfigurationError` for any problem in the options or thresholds, all at once.
     public static func run(script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void, options: Options,
-                           config: RunConfig, handleSignals: Bool = false,
+                           config: RunConfig, hooks: TestHooks = TestHooks(), handleSignals: Bool = false,
                            progress: ProgressView? = nil) throws(ConfigurationError) -> RunResult {
         let effective = config.overrides.apply(to: options)
         var problems: [String] = []
@@ -47,13 +47,26 @@ public enum LoadRunner {
 
         let env = Environment.current(overrides: config.env)
         let settings = HTTPSettings(options: effective, insecureOverride: config.insecure)
-        let mailbox = SnapshotMailbox()
         let wallStart = Date()
+
+        // setup() runs on a VU of its own before any scenario; what it returns reaches every VU.
+        let setupBox = SetupBox()
+        var phases: [Recorder] = []
+        if let setup = hooks.setup {
+            let (recorder, failure) = runPhase("setup", settings: settings, env: env) { vu in
+                setupBox.set(try await setup(vu))
+            }
+            phases.append(recorder)
+            if let failure { throw ConfigurationError(["setup failed: \(failure)"], exitCode: ExitCode.runtimeFailure) }
+        }
+        let setupData = SetupData(setupBox.get())
+
+        let mailbox = SnapshotMailbox()
         // A short lead lets every thread be up before the first iteration is due.
         let testStart = MonotonicClock.now() &+ 20_000_000
         let workers = (0..<plan.workerCount).map {
             Worker(index: $0, plan: plan, settings: settings, env: env, testStart: testStart,
-                   mailbox: mailbox, script: script)
+                   mailbox: mailbox, hooks: hooks, setupData: setupData, script: script)
         }
         let aggregator = Aggregator(workerCount: plan.workerCount, testStart: testStart)
         progress?.begin(plan: plan)
@@ -79,6 +92,13 @@ public enum LoadRunner {
                     break   // a second signal: stop waiting and report what arrived
                 }
             }
+            if interruptReason == nil, let reason = mailbox.abortReason {
+                // A worker asked to stop the run (a unique feeder ran dry): stop as on Ctrl-C.
+                interruptReason = reason
+                progress?.stopping()
+                workers.forEach { $0.interruptFromOutside() }
+                giveUpAt = MonotonicClock.now() &+ 5_000_000_000
+            }
             for s in mailbox.takeAll() { aggregator.add(s) }
             progress?.update(aggregator: aggregator, now: MonotonicClock.now())
             if let g = giveUpAt, MonotonicClock.now() > g { break }
@@ -88,18 +108,56 @@ public enum LoadRunner {
         let elapsed = Double(MonotonicClock.now() &- testStart) / 1e9
         progress?.finish()
 
+        // teardown() runs after the load, unless a signal asked to stop.
+        if let teardown = hooks.teardown, interruptReason != "SIGINT", interruptReason != "SIGTERM" {
+            let (recorder, failure) = runPhase("teardown", settings: settings, env: env, setupData: setupData) { vu in
+                try await teardown(vu)
+            }
+            phases.append(recorder)
+            if let failure { recorder.scenario("teardown").recordScriptError("teardown failed: \(failure)") }
+        }
+        for r in phases { aggregator.totals.merge(r) }
+
         let evaluator = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: elapsed)
         let outcomes = thresholds.map { evaluator.evaluate($0) }
         let exitCode: Int
         switch interruptReason {
         case "SIGINT"?: exitCode = ExitCode.interrupted
         case "SIGTERM"?: exitCode = ExitCode.terminated
+        case _?: exitCode = ExitCode.runtimeFailure
         default: exitCode = outcomes.allSatisfy(\.passed) ? ExitCode.ok : ExitCode.thresholdsFailed
         }
         return ResultBuilder(
             options: effective, plan: plan, config: config, totals: aggregator.totals, points: aggregator.points,
             thresholds: outcomes, thresholdSources: sources, startTime: wallStart, elapsedSeconds: elapsed,
             interruptReason: interruptReason, exitCode: exitCode).build()
+    }
+
+    /// Runs `body` once on a single VU in a scenario named `name` (set-up and tear-down) and
+    /// returns what it recorded and its error, if any. Bounded by a minute, as k6's setupTimeout.
+    private static func runPhase(_ name: String, settings: HTTPSettings, env: Environment,
+                                 setupData: SetupData = SetupData(nil),
+                                 _ body: @escaping @Sendable (VU) async throws -> Void) -> (Recorder, String?) {
+        let failure = FailureBox()
+        let options = Options(scenarios: [name: .perVUIterations(vus: 1, iterations: 1, maxDuration: .seconds(60),
+                                                                 gracefulStop: .zero)])
+        guard let plan = try? ExecutionPlan.make(options: options, workers: 1) else { return (Recorder(), nil) }
+        let mailbox = SnapshotMailbox()
+        let worker = Worker(index: 0, plan: plan, settings: settings, env: env, testStart: MonotonicClock.now(),
+                            mailbox: mailbox, setupData: setupData) { vu in
+            do { try await body(vu) } catch { failure.set(error is Interrupted ? "did not finish within 60s" : "\(error)") }
+        }
+        worker.start()
+        let totals = Recorder()
+        var finished = false
+        while !finished {
+            usleep(2_000)
+            for s in mailbox.takeAll() {
+                totals.merge(s.recorder)
+                if s.isFinal { finished = true }
+            }
+        }
+        return (totals, failure.get())
     }
 
     /// Parses the script's and the command line's thresholds, collecting every syntax error.
@@ -129,4 +187,19 @@ public enum LoadRunner {
         }
         return (parsed, sources)
     }
+}
+
+/// Hands setup()'s result from its worker thread to the coordinator (written once, then read).
+private final class SetupBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: (any Sendable)?
+    func set(_ v: (any Sendable)?) { lock.lock(); value = v; lock.unlock() }
+    func get() -> (any Sendable)? { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+private final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var message: String?
+    func set(_ m: String) { lock.lock(); message = m; lock.unlock() }
+    func get() -> String? { lock.lock(); defer { lock.unlock() }; return message }
 }

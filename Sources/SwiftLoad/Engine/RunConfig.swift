@@ -51,12 +51,14 @@ public struct OutputSpec: Codable, Sendable, Equatable {
 /// Quick-run overrides from the command line (`--vus`, `--duration`, `--rate`, `--iterations`).
 ///
 /// They apply to every scenario of the script:
-/// - constant VUs: `--vus` sets the VU count, `--duration` the duration, `--iterations` makes the
-///   scenario share that many iterations (bounded by `--duration` if given); `--rate` turns it
-///   into a constant arrival rate with its VUs as the pre-allocated and maximum VUs.
-/// - constant arrival rate: `--rate` sets iterations per second, `--vus` the pre-allocated VUs
-///   (raising the maximum if needed), `--duration` the duration, `--iterations` the number of
-///   arrivals (the duration becomes exactly that many intervals).
+/// - `--rate R` makes the scenario a constant arrival rate of R iterations per second (its VUs,
+///   or `--vus`, as the pre-allocated and maximum VUs); with `--iterations N` it lasts exactly N
+///   arrivals, else `--duration` or the scenario's own length.
+/// - otherwise `--iterations N` makes it N shared iterations (per VU for per-VU iterations),
+///   bounded by `--duration` if given;
+/// - otherwise `--vus` and `--duration` set the VU count and the duration (the maximum duration of
+///   iteration-bound executors). A ramping-VUs scenario becomes constant VUs (its peak, unless
+///   `--vus`); an open-model scenario keeps its rate and takes `--vus` as pre-allocated VUs.
 /// A script without scenarios gets one named "default" built from the overrides (1 VU and one
 /// iteration when there are none, as k6 does).
 public struct RunOverrides: Codable, Sendable, Equatable {
@@ -79,10 +81,11 @@ public struct RunOverrides: Codable, Sendable, Equatable {
         var result = options
         if result.scenarios.isEmpty {
             result.scenarios["default"] = isEmpty
-                ? .constantVUs(1, iterations: 1)
+                ? .sharedIterations(vus: 1, iterations: 1)
                 : .constantVUs(vus ?? 1, duration: duration ?? .seconds(10))
             if isEmpty { return result }
         }
+        guard !isEmpty else { return result }
         for (name, scenario) in result.scenarios {
             var s = scenario
             s.executor = apply(to: scenario.executor)
@@ -92,37 +95,52 @@ public struct RunOverrides: Codable, Sendable, Equatable {
     }
 
     private func apply(to executor: Executor) -> Executor {
+        let length = duration ?? executor.activeDuration
+        if let rate {
+            let vus = self.vus ?? executor.maxVUs
+            var a = ConstantArrivalRate(rate: rate, duration: length, preAllocatedVUs: vus, maxVUs: vus)
+            if case .constantArrivalRate(let old) = executor { a.maxVUs = max(vus, old.maxVUs); a.preAllocatedVUs = self.vus ?? old.preAllocatedVUs }
+            if case .rampingArrivalRate(let old) = executor { a.maxVUs = max(vus, old.maxVUs); a.preAllocatedVUs = self.vus ?? old.preAllocatedVUs }
+            if let iterations { a.duration = Self.duration(of: iterations, at: a) }
+            return .constantArrivalRate(a)
+        }
         switch executor {
-        case .constantVUs(var c):
-            if let rate {
-                let vus = self.vus ?? c.vus
-                var a = ConstantArrivalRate(rate: rate, duration: duration ?? c.activeDuration,
-                                            preAllocatedVUs: vus, maxVUs: vus)
-                if let iterations { a.duration = Self.duration(of: iterations, at: a) }
-                return .constantArrivalRate(a)
-            }
-            if let vus { c.vus = vus }
-            if let iterations {
-                c.maxDuration = duration ?? (c.iterations == nil ? (c.duration ?? c.maxDuration) : c.maxDuration)
-                c.iterations = iterations
-                c.duration = nil
-            } else if let duration {
-                c.duration = duration
-                c.iterations = nil
-            }
-            return .constantVUs(c)
         case .constantArrivalRate(var a):
-            if let rate {
-                a.rate = rate
-                a.timeUnit = .seconds(1)
-            }
-            if let vus {
-                a.preAllocatedVUs = vus
-                a.maxVUs = max(a.maxVUs, vus)
-            }
+            if let vus { a.preAllocatedVUs = vus; a.maxVUs = max(a.maxVUs, vus) }
             if let duration { a.duration = duration }
             if let iterations { a.duration = Self.duration(of: iterations, at: a) }
             return .constantArrivalRate(a)
+        case .rampingArrivalRate(var a):
+            if let vus { a.preAllocatedVUs = vus; a.maxVUs = max(a.maxVUs, vus) }
+            if duration != nil || iterations != nil {
+                // A quick run of a ramp: hold its peak rate.
+                let peak = max(a.startRate, a.stages.map(\.target).max() ?? 0)
+                var c = ConstantArrivalRate(rate: max(1, peak), timeUnit: a.timeUnit, duration: length,
+                                            preAllocatedVUs: a.preAllocatedVUs, maxVUs: a.maxVUs)
+                if let iterations { c.duration = Self.duration(of: iterations, at: c) }
+                return .constantArrivalRate(c)
+            }
+            return .rampingArrivalRate(a)
+        case .perVUIterations(var c):
+            if let vus { c.vus = vus }
+            if let iterations { c.iterations = iterations }
+            if let duration { c.maxDuration = duration }
+            return .perVUIterations(c)
+        default:
+            let vus = self.vus ?? executor.maxVUs
+            if let iterations {
+                let bound: Duration
+                if let duration { bound = duration }
+                else if case .sharedIterations(let c) = executor { bound = c.maxDuration }
+                else { bound = max(executor.activeDuration, .seconds(600)) }
+                return .sharedIterations(SharedIterations(vus: vus, iterations: iterations, maxDuration: bound))
+            }
+            if case .sharedIterations(var c) = executor {
+                if let v = self.vus { c.vus = v }
+                if let duration { c.maxDuration = duration }
+                return .sharedIterations(c)
+            }
+            return .constantVUs(ConstantVUs(vus: vus, duration: length))
         }
     }
 

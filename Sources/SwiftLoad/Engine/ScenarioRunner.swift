@@ -68,7 +68,9 @@ class ScenarioRunner: @unchecked Sendable {
 
     /// Creates VU number `index` of this worker's share.
     final func makeVU(index: Int) -> VU {
-        let vu = VU(id: plan.vuID(worker: context.index, index: index), scenario: plan.name, context: context)
+        let vu = VU(id: plan.vuID(worker: context.index, index: index), scenario: plan.name,
+                    tags: plan.scenario.tags, context: context)
+        vu.setupData = worker.setupData
         vus.append(vu)
         context.allocatedVUs += 1
         context.recorder.scenario(plan.name).vusAllocated += 1
@@ -84,6 +86,12 @@ class ScenarioRunner: @unchecked Sendable {
     }
 
     nonisolated(nonsending) private func run(_ vu: VU, first: IterationStart?) async {
+        if let vuSetup = worker.hooks.vuSetup, await !hook(vuSetup, "vuSetup", vu) {
+            // A VU whose set-up failed takes no part; its arrival (open model) is lost.
+            liveVUs -= 1
+            checkFinished()
+            return
+        }
         var next = first
         if next == nil { next = await nextIteration(for: vu) }
         while let start = next {
@@ -91,15 +99,32 @@ class ScenarioRunner: @unchecked Sendable {
             iterationEnded(vu)
             next = await nextIteration(for: vu)
         }
+        if let vuTeardown = worker.hooks.vuTeardown, !vu.isInterrupted {
+            _ = await hook(vuTeardown, "vuTeardown", vu)
+        }
         liveVUs -= 1
         checkFinished()
     }
 
+    /// Runs a per-VU hook; a failure is tallied as a script error of the scenario.
+    nonisolated(nonsending) private func hook(_ body: @Sendable (VU) async throws -> Void, _ name: String, _ vu: VU) async -> Bool {
+        do {
+            try await body(vu)
+            return true
+        } catch {
+            if !(error is Interrupted) {
+                context.recorder.scenario(plan.name).recordScriptError("\(name): \(error)")
+            }
+            return false
+        }
+    }
+
     nonisolated(nonsending) private func runIteration(_ vu: VU, _ start: IterationStart) async {
         let ctx = context
-        vu.iteration += 1
+        vu.beginIteration()
         vu.scheduledStart = start.scheduled
         let begin = start.scheduled ?? MonotonicClock.now()
+        vu.iterationStart = begin
         ctx.activeIterations += 1
         var failure: String?
         var interrupted = false
@@ -107,8 +132,12 @@ class ScenarioRunner: @unchecked Sendable {
             try await script(vu)
         } catch {
             // A script that catches Interrupted and throws something else was still interrupted.
-            if error is Interrupted || vu.isInterrupted { interrupted = true }
-            else { failure = String(describing: error) }
+            if error is Interrupted || vu.isInterrupted {
+                interrupted = true
+            } else {
+                failure = String(describing: error)
+                if error is FeederExhausted { worker.mailbox.requestAbort(failure!) }
+            }
         }
         ctx.activeIterations -= 1
         vu.scheduledStart = nil

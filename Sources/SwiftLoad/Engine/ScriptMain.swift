@@ -15,13 +15,14 @@ enum ScriptMain {
             config = RunConfig(scriptPath: CommandLine.arguments.first)
         }
         let progress = ProgressView.automatic(quiet: config.quiet, plainEverySeconds: config.plainProgressInterval)
+        ScriptLocation.set(scriptPath: config.scriptPath)
         let result: RunResult
         do {
             result = try LoadRunner.run(script: { try await T.iteration($0) }, options: T.options, config: config,
-                                        handleSignals: true, progress: progress)
+                                        hooks: T.hooks, handleSignals: true, progress: progress)
         } catch {
             for problem in error.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
-            exit(Int32(LoadRunner.ExitCode.usage))
+            exit(Int32(error.exitCode))
         }
         FileHandle.standardOutput.write(Data(ConsoleSummary.render(result).utf8))
         var code = result.exitCode

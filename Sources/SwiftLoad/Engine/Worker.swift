@@ -11,17 +11,22 @@ final class Worker: DeadlineSource, @unchecked Sendable {
     let context: WorkerContext
     private let plan: ExecutionPlan
     private let script: nonisolated(nonsending) @Sendable (VU) async throws -> Void
+    let hooks: TestHooks
+    let setupData: SetupData
     private let testStart: UInt64
-    private let mailbox: SnapshotMailbox
+    let mailbox: SnapshotMailbox
     private var runners: [ScenarioRunner] = []
     private var interval = 0
     private var stopped = false
 
     init(index: Int, plan: ExecutionPlan, settings: HTTPSettings, env: Environment, testStart: UInt64,
-         mailbox: SnapshotMailbox, script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void) {
+         mailbox: SnapshotMailbox, hooks: TestHooks = TestHooks(), setupData: SetupData = SetupData(nil),
+         script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void) {
         self.index = index
         self.plan = plan
         self.script = script
+        self.hooks = hooks
+        self.setupData = setupData
         self.testStart = testStart
         self.mailbox = mailbox
         loop = EventLoop()
@@ -52,9 +57,14 @@ final class Worker: DeadlineSource, @unchecked Sendable {
         loop.addDeadlineSource(self)
         for scenario in plan.scenarios where index < scenario.participants {
             let runner: ScenarioRunner
+            let iteration = scenario.scenario.exec ?? script
             switch scenario.scenario.executor {
-            case .constantVUs: runner = ConstantVUsRunner(plan: scenario, worker: self, script: script)
-            case .constantArrivalRate: runner = ConstantArrivalRateRunner(plan: scenario, worker: self, script: script)
+            case .constantVUs, .sharedIterations, .perVUIterations:
+                runner = ConstantVUsRunner(plan: scenario, worker: self, script: iteration)
+            case .rampingVUs:
+                runner = RampingVUsRunner(plan: scenario, worker: self, script: iteration)
+            case .constantArrivalRate, .rampingArrivalRate:
+                runner = ArrivalRateRunner(plan: scenario, worker: self, script: iteration)
             }
             runners.append(runner)
             loop.schedule(at: testStart &+ scenario.startOffset) { [self] in

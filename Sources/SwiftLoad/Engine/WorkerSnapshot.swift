@@ -16,9 +16,18 @@ struct WorkerSnapshot: @unchecked Sendable {
     let taken: UInt64
 }
 
-/// The only channel from workers to the coordinator: at most one post per worker per second.
+/// The only channel from workers to the coordinator: at most one post per worker per second,
+/// and, rarely, a request to stop the whole run.
 final class SnapshotMailbox: Sendable {
     private let queue = Mutex<[WorkerSnapshot]>([])
+    private let abort = Mutex<String?>(nil)
+
+    /// Asks the coordinator to stop the run (the first reason wins).
+    func requestAbort(_ reason: String) {
+        abort.withLock { if $0 == nil { $0 = reason } }
+    }
+
+    var abortReason: String? { abort.withLock { $0 } }
 
     func post(_ snapshot: WorkerSnapshot) {
         queue.withLock { $0.append(snapshot) }

@@ -63,11 +63,20 @@ final class Aggregator {
         let d = all.duration
         let overall = HistogramSummary(d, percentiles: [50, 90, 95, 99]).values.map { Double($0) / 1000 }
         var byName: [String: NamePoint] = [:]
-        for (name, m) in p.recorder.requests {
+        for (name, m) in p.recorder.requests(groupedBy: \.displayName) {
             let h = m.duration
             let v = HistogramSummary(h, percentiles: [50, 95, 99]).values.map { Double($0) / 1000 }
             byName[name] = NamePoint(requests: m.requests, failures: m.failures,
                                      p50: v[0], p95: v[1], p99: v[2], max: Double(h.maxRecorded) / 1000)
+        }
+        var byScenario: [String: ScenarioPoint] = [:]
+        for (name, m) in p.recorder.requests(groupedBy: \.scenario) {
+            byScenario[name, default: ScenarioPoint()].requests = m.requests
+            byScenario[name, default: ScenarioPoint()].failures = m.failures
+        }
+        for (name, s) in p.recorder.scenarios {
+            byScenario[name, default: ScenarioPoint()].iterations = s.completed + s.failed
+            byScenario[name, default: ScenarioPoint()].droppedIterations = s.dropped
         }
         var iterations = 0, dropped = 0
         for s in p.recorder.scenarios.values {
@@ -81,7 +90,7 @@ final class Aggregator {
             max: d.totalCount > 0 ? Double(d.maxRecorded) / 1000 : 0,
             iterations: iterations, droppedIterations: dropped,
             activeVUs: activeVUs, vus: allocatedVUs,
-            bytesReceived: all.bytesReceived, bytesSent: all.bytesSent, byName: byName)
+            bytesReceived: all.bytesReceived, bytesSent: all.bytesSent, byName: byName, byScenario: byScenario)
     }
 
     /// Closes whatever is still pending (the run ended without some worker's report).

@@ -4,9 +4,11 @@
 /// the worker starts a fresh one, so there are no locks on the hot path. The aggregator reuses the
 /// same type, with `merge`, for run totals.
 final class Recorder {
-    var requests: [String: RequestMetrics] = [:]
-    var checks: [String: CheckTally] = [:]
+    var requests: [SeriesKey: RequestMetrics] = [:]
+    var checks: [CheckKey: CheckTally] = [:]
     var scenarios: [String: ScenarioMetrics] = [:]
+    /// Group durations (`group_duration`), per group path and scenario.
+    var groups: [GroupKey: LatencyHistogram] = [:]
     /// Requests cancelled by a stop (graceful stop ran out, Ctrl-C): neither successes nor errors.
     var interruptedRequests = 0
     /// HTTP/2 GOAWAY frames received.
@@ -14,12 +16,12 @@ final class Recorder {
     /// HTTP/2 streams the server refused (REFUSED_STREAM, or beyond a GOAWAY) and that were sent again.
     var refusedStreams = 0
 
-    /// The metrics for a request name, created on first use.
+    /// The metrics for a series, created on first use.
     @inline(__always)
-    func request(_ name: String) -> RequestMetrics {
-        if let m = requests[name] { return m }
+    func request(_ key: SeriesKey) -> RequestMetrics {
+        if let m = requests[key] { return m }
         let m = RequestMetrics()
-        requests[name] = m
+        requests[key] = m
         return m
     }
 
@@ -30,16 +32,25 @@ final class Recorder {
         return m
     }
 
-    func recordCheck(_ name: String, passed: Bool) {
-        if passed { checks[name, default: CheckTally()].passes += 1 }
-        else { checks[name, default: CheckTally()].fails += 1 }
+    func recordCheck(_ key: CheckKey, passed: Bool) {
+        if passed { checks[key, default: CheckTally()].passes += 1 }
+        else { checks[key, default: CheckTally()].fails += 1 }
+    }
+
+    func recordGroup(_ key: GroupKey, nanoseconds: UInt64) {
+        if groups[key] == nil { groups[key] = LatencyHistogram.latency() }
+        groups[key]!.recordNanoseconds(nanoseconds)
     }
 
     func merge(_ o: Recorder) {
-        for (name, m) in o.requests { request(name).merge(m) }
-        for (name, c) in o.checks {
-            checks[name, default: CheckTally()].passes += c.passes
-            checks[name, default: CheckTally()].fails += c.fails
+        for (key, m) in o.requests { request(key).merge(m) }
+        for (key, c) in o.checks {
+            checks[key, default: CheckTally()].passes += c.passes
+            checks[key, default: CheckTally()].fails += c.fails
+        }
+        for (key, h) in o.groups {
+            if groups[key] == nil { groups[key] = LatencyHistogram.latency() }
+            groups[key]!.add(h)
         }
         for (name, s) in o.scenarios { scenario(name).merge(s) }
         interruptedRequests += o.interruptedRequests
@@ -47,10 +58,34 @@ final class Recorder {
         refusedStreams += o.refusedStreams
     }
 
-    /// All request names merged into one set of metrics (the "all" row).
+    /// All series merged into one set of metrics (the "all" row).
     func allRequests() -> RequestMetrics {
         let total = RequestMetrics()
         for m in requests.values { total.merge(m) }
+        return total
+    }
+
+    /// The series merged by `by` (display name, scenario, …).
+    func requests<K: Hashable>(groupedBy by: (SeriesKey) -> K) -> [K: RequestMetrics] {
+        var out: [K: RequestMetrics] = [:]
+        for (key, m) in requests {
+            let k = by(key)
+            if let existing = out[k] { existing.merge(m) } else {
+                let copy = RequestMetrics()
+                copy.merge(m)
+                out[k] = copy
+            }
+        }
+        return out
+    }
+
+    /// The series matching `filter` (tag → value) merged into one, or nil when none matches.
+    func requests(matching filter: [String: String]) -> RequestMetrics? {
+        var total: RequestMetrics?
+        for (key, m) in requests where filter.allSatisfy({ key.value(of: $0.key) == $0.value }) {
+            if total == nil { total = RequestMetrics() }
+            total!.merge(m)
+        }
         return total
     }
 }

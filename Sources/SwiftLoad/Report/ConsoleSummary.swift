@@ -10,7 +10,10 @@ public enum ConsoleSummary {
         }
         var runLine = String(format: "  ran %.1fs on %d worker%@", r.run.durationSeconds, r.run.workers,
                              r.run.workers == 1 ? "" : "s")
-        if r.run.interrupted { runLine += " (INTERRUPTED by \(r.run.interruptReason ?? "a signal"): partial results)" }
+        if r.run.interrupted {
+            let reason = r.run.interruptReason ?? "a signal"
+            runLine += reason.hasPrefix("SIG") ? " (INTERRUPTED by \(reason): partial results)" : " (STOPPED: \(reason))"
+        }
         out.append(runLine)
         out.append("")
 
@@ -20,6 +23,23 @@ public enum ConsoleSummary {
             out.append("")
             out.append("  (open model: latency is measured from each iteration's scheduled start; service time below is from the real send)")
             out += latencyTable(title: "service time", rows: rows, stats: \.serviceTime)
+        }
+
+        if r.scenarios.count > 1 {
+            for sc in r.scenarios where sc.requests.count > 0 {
+                out.append("")
+                out += latencyTable(title: "scenario \(sc.name)", rows: sc.byName + (sc.byName.count > 1 ? [sc.requests] : []),
+                                    stats: \.duration)
+            }
+        }
+
+        if !r.groups.isEmpty {
+            out.append("")
+            out.append("  groups" + "p50".leftPadded(max(4, 40 - 8)) + "p95".leftPadded(9) + "p99".leftPadded(9))
+            for g in r.groups {
+                let cells = [g.duration.med, g.duration.p95, g.duration.p99].map { DurationFormat.milliseconds($0).leftPadded(9) }
+                out.append("    " + g.path.padded(32) + cells.joined())
+            }
         }
 
         if !r.checks.isEmpty {

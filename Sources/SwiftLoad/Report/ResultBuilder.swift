@@ -16,9 +16,7 @@ struct ResultBuilder {
     let exitCode: Int
 
     func build() -> RunResult {
-        let names = totals.requests.keys.sorted()
-        let byName = names.map { stats(name: $0, totals.requests[$0]!) }
-        return RunResult(
+        RunResult(
             schemaVersion: RunResult.currentSchemaVersion,
             tool: ToolInfo(name: "swiftload", version: SwiftLoadVersion.current, libcurl: Self.libcurlVersion),
             run: RunInfo(
@@ -29,13 +27,13 @@ struct ResultBuilder {
                 workers: plan.workerCount, machine: Self.machine()),
             options: optionsEcho(),
             requests: stats(name: "all", totals.allRequests()),
-            byName: byName,
+            byName: byName { _ in true },
             scenarios: plan.scenarios.map { scenarioStats($0) },
-            checks: totals.checks.keys.sorted().map { name in
-                let c = totals.checks[name]!
-                return CheckStats(name: name, passes: c.passes, fails: c.fails,
-                                  rate: c.passes + c.fails > 0 ? Double(c.passes) / Double(c.passes + c.fails) : 0)
-            },
+            checks: checks(),
+            groups: totals.groups.reduce(into: [String: LatencyHistogram]()) { acc, kv in
+                if acc[kv.key.path] == nil { acc[kv.key.path] = LatencyHistogram.latency() }
+                acc[kv.key.path]!.add(kv.value)
+            }.sorted { $0.key < $1.key }.map { GroupStats(path: $0.key, duration: TrendStats($0.value)) },
             errors: errorRows(),
             interruptedRequests: totals.interruptedRequests,
             http2: HTTP2Stats(goaways: totals.goaways, refusedStreamsRetried: totals.refusedStreams),
@@ -43,6 +41,17 @@ struct ResultBuilder {
             timeSeries: points,
             histograms: histograms(),
             exitCode: exitCode)
+    }
+
+    /// Rows per display name (`group::name`) over the series that pass `include`, sorted.
+    private func byName(_ include: (SeriesKey) -> Bool) -> [RequestGroupStats] {
+        var merged: [String: RequestMetrics] = [:]
+        for (key, m) in totals.requests where include(key) {
+            let row = merged[key.displayName] ?? RequestMetrics()
+            row.merge(m)
+            merged[key.displayName] = row
+        }
+        return merged.keys.sorted().map { stats(name: $0, merged[$0]!) }
     }
 
     private func stats(name: String, _ m: RequestMetrics) -> RequestGroupStats {
@@ -66,15 +75,36 @@ struct ResultBuilder {
             iterations: m.completed, failedIterations: m.failed, interruptedIterations: m.interrupted,
             droppedIterations: m.dropped,
             iterationRate: elapsedSeconds > 0 ? Double(m.completed) / elapsedSeconds : 0,
-            iterationDuration: TrendStats(m.iterationDuration), vusMax: m.vusAllocated)
+            iterationDuration: TrendStats(m.iterationDuration), vusMax: m.vusAllocated,
+            requests: stats(name: "all", totals.requests(matching: ["scenario": p.name]) ?? RequestMetrics()),
+            byName: byName { $0.scenario == p.name },
+            tags: p.scenario.tags)
+    }
+
+    private func checks() -> [CheckStats] {
+        var merged: [String: CheckTally] = [:]
+        for (key, c) in totals.checks {
+            merged[key.displayName, default: CheckTally()].passes += c.passes
+            merged[key.displayName, default: CheckTally()].fails += c.fails
+        }
+        return merged.keys.sorted().map { name in
+            let c = merged[name]!
+            return CheckStats(name: name, passes: c.passes, fails: c.fails,
+                              rate: c.passes + c.fails > 0 ? Double(c.passes) / Double(c.passes + c.fails) : 0)
+        }
     }
 
     private func errorRows() -> [ErrorRow] {
+        var requestErrors: [String: [ErrorClass: ErrorTally]] = [:]
+        for (key, m) in totals.requests {
+            for (cls, tally) in m.errors {
+                requestErrors[key.displayName, default: [:]][cls, default: ErrorTally(count: 0, sample: "")].merge(tally)
+            }
+        }
         var rows: [ErrorRow] = []
-        for name in totals.requests.keys.sorted() {
-            for (cls, tally) in totals.requests[name]!.errors.sorted(by: { $0.key < $1.key }) {
-                rows.append(ErrorRow(kind: "request", name: name, errorClass: cls.rawValue, sample: tally.sample,
-                                     count: tally.count))
+        for name in requestErrors.keys.sorted() {
+            for (cls, tally) in requestErrors[name]!.sorted(by: { $0.key < $1.key }) {
+                rows.append(ErrorRow(kind: "request", name: name, errorClass: cls.rawValue, sample: tally.sample, count: tally.count))
             }
         }
         for name in totals.scenarios.keys.sorted() {
@@ -86,15 +116,22 @@ struct ResultBuilder {
     }
 
     private func histograms() -> HistogramSet {
-        var requests: [String: [String: EncodedHistogram]] = [:]
-        for (name, m) in totals.requests {
-            var perMetric: [String: EncodedHistogram] = [:]
-            for metric in TrendMetric.allCases { perMetric[metric.rawValue] = EncodedHistogram(m.histogram(for: metric)) }
-            requests[name] = perMetric
-        }
+        let series = totals.requests.sorted { ($0.key.displayName, $0.key.scenario) < ($1.key.displayName, $1.key.scenario) }
+            .map { key, m -> SeriesHistograms in
+                var perMetric: [String: EncodedHistogram] = [:]
+                for metric in TrendMetric.allCases { perMetric[metric.rawValue] = EncodedHistogram(m.histogram(for: metric)) }
+                return SeriesHistograms(name: key.name, group: key.group, scenario: key.scenario,
+                                        tags: Dictionary(uniqueKeysWithValues: key.tags.map { ($0.key, $0.value) }),
+                                        requests: m.requests, failures: m.failures, metrics: perMetric)
+            }
         var iterations: [String: EncodedHistogram] = [:]
         for (name, s) in totals.scenarios { iterations[name] = EncodedHistogram(s.iterationDuration) }
-        return HistogramSet(requests: requests, iterations: iterations)
+        var groups: [String: LatencyHistogram] = [:]
+        for (key, h) in totals.groups {
+            if groups[key.path] == nil { groups[key.path] = LatencyHistogram.latency() }
+            groups[key.path]!.add(h)
+        }
+        return HistogramSet(series: series, iterations: iterations, groups: groups.mapValues(EncodedHistogram.init))
     }
 
     private func optionsEcho() -> OptionsEcho {
@@ -103,15 +140,30 @@ struct ResultBuilder {
                 let s = p.scenario
                 var echo = ScenarioEcho(name: p.name, executor: s.executor.name, description: s.executor.summary,
                                         startTimeSeconds: s.startTime.seconds, gracefulStopSeconds: s.gracefulStop.seconds)
+                echo.durationSeconds = s.executor.activeDuration.seconds
+                echo.tags = s.tags.isEmpty ? nil : s.tags
                 switch s.executor {
                 case .constantVUs(let c):
                     echo.vus = c.vus
-                    echo.durationSeconds = c.activeDuration.seconds
+                case .sharedIterations(let c):
+                    echo.vus = c.vus
                     echo.iterations = c.iterations
+                case .perVUIterations(let c):
+                    echo.vus = c.vus
+                    echo.iterations = c.iterations
+                case .rampingVUs(let c):
+                    echo.startVUs = c.startVUs
+                    echo.stages = c.stages.map { StageEcho(target: $0.target, durationSeconds: $0.duration.seconds) }
+                    echo.gracefulRampDownSeconds = c.gracefulRampDown.seconds
                 case .constantArrivalRate(let a):
                     echo.rate = a.rate
                     echo.timeUnitSeconds = a.timeUnit.seconds
-                    echo.durationSeconds = a.duration.seconds
+                    echo.preAllocatedVUs = a.preAllocatedVUs
+                    echo.maxVUs = a.maxVUs
+                case .rampingArrivalRate(let a):
+                    echo.startRate = a.startRate
+                    echo.timeUnitSeconds = a.timeUnit.seconds
+                    echo.stages = a.stages.map { StageEcho(target: $0.target, durationSeconds: $0.duration.seconds) }
                     echo.preAllocatedVUs = a.preAllocatedVUs
                     echo.maxVUs = a.maxVUs
                 }

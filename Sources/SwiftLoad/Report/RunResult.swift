@@ -14,6 +14,7 @@ public struct RunResult: Codable, Sendable {
     public var byName: [RequestGroupStats]
     public var scenarios: [ScenarioStats]
     public var checks: [CheckStats]
+    public var groups: [GroupStats]
     public var errors: [ErrorRow]
     /// Requests cancelled by a stop; not counted as successes or errors.
     public var interruptedRequests: Int
@@ -78,9 +79,20 @@ public struct ScenarioEcho: Codable, Sendable {
     public var timeUnitSeconds: Double?
     public var preAllocatedVUs: Int?
     public var maxVUs: Int?
+    public var startVUs: Int?
+    public var startRate: Int?
+    public var stages: [StageEcho]?
+    public var gracefulRampDownSeconds: Double?
+    public var tags: [String: String]?
+}
+
+public struct StageEcho: Codable, Sendable {
+    public var target: Int
+    public var durationSeconds: Double
 }
 
 public struct RequestGroupStats: Codable, Sendable {
+    /// The request name, `group::name` inside a group (`all` for totals).
     public var name: String
     public var count: Int
     public var failures: Int
@@ -125,6 +137,17 @@ public struct ScenarioStats: Codable, Sendable {
     public var iterationDuration: TrendStats
     /// The most VUs the scenario had allocated.
     public var vusMax: Int
+    /// The scenario's requests together, and by name.
+    public var requests: RequestGroupStats
+    public var byName: [RequestGroupStats]
+    public var tags: [String: String]
+}
+
+public struct GroupStats: Codable, Sendable {
+    /// The group path (`checkout::payment`).
+    public var path: String
+    /// `group_duration`: from entering the group to leaving it.
+    public var duration: TrendStats
 }
 
 public struct CheckStats: Codable, Sendable {
@@ -168,6 +191,15 @@ public struct TimeSeriesPoint: Codable, Sendable {
     public var bytesReceived: Int
     public var bytesSent: Int
     public var byName: [String: NamePoint]
+    /// Per scenario: requests, failures, iterations and dropped iterations in this interval.
+    public var byScenario: [String: ScenarioPoint]
+}
+
+public struct ScenarioPoint: Codable, Sendable {
+    public var requests = 0
+    public var failures = 0
+    public var iterations = 0
+    public var droppedIterations = 0
 }
 
 public struct NamePoint: Codable, Sendable {
@@ -180,8 +212,21 @@ public struct NamePoint: Codable, Sendable {
 }
 
 public struct HistogramSet: Codable, Sendable {
-    /// Per request name, per duration metric (`http_req_duration`, …).
-    public var requests: [String: [String: EncodedHistogram]]
+    /// One entry per series (request name × group × scenario × tags), each with its duration
+    /// metrics (`http_req_duration`, …): everything a threshold or a comparison can filter on.
+    public var series: [SeriesHistograms]
     /// `iteration_duration` per scenario.
     public var iterations: [String: EncodedHistogram]
+    /// `group_duration` per group path.
+    public var groups: [String: EncodedHistogram]
+}
+
+public struct SeriesHistograms: Codable, Sendable {
+    public var name: String
+    public var group: String
+    public var scenario: String
+    public var tags: [String: String]
+    public var requests: Int
+    public var failures: Int
+    public var metrics: [String: EncodedHistogram]
 }

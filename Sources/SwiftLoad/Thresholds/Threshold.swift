@@ -85,6 +85,8 @@ public enum MetricName: String, Sendable, CaseIterable {
     case httpReqReceiving = "http_req_receiving"
     /// Iteration durations (trend), filterable by scenario.
     case iterationDuration = "iteration_duration"
+    /// Group durations (trend), filterable by group and scenario.
+    case groupDuration = "group_duration"
     // Rates (fractions).
     case httpReqFailed = "http_req_failed"
     case checks = "checks"
@@ -102,7 +104,7 @@ public enum MetricName: String, Sendable, CaseIterable {
     public var kind: Kind {
         switch self {
         case .httpReqDuration, .httpReqServiceTime, .httpReqBlocked, .httpReqConnecting,
-             .httpReqTLSHandshaking, .httpReqWaiting, .httpReqReceiving, .iterationDuration:
+             .httpReqTLSHandshaking, .httpReqWaiting, .httpReqReceiving, .iterationDuration, .groupDuration:
             return .trend
         case .httpReqFailed, .checks:
             return .rate
@@ -112,17 +114,32 @@ public enum MetricName: String, Sendable, CaseIterable {
         }
     }
 
-    /// The tags this metric can be filtered by.
-    public var filterTags: [String] {
+    /// Whether this metric can be filtered by `tag`. Request metrics take `name`, `group`,
+    /// `scenario` and any custom tag (`status` too for `http_reqs`); checks `check`, `group` and
+    /// `scenario`; iteration counters `scenario`; group durations `group` and `scenario`.
+    func accepts(tag: String) -> Bool {
         switch self {
         case .iterationDuration, .iterations, .droppedIterations, .interruptedIterations, .failedIterations:
-            return ["scenario"]
+            return tag == "scenario"
+        case .groupDuration:
+            return tag == "group" || tag == "scenario"
         case .checks:
-            return ["check"]
-        case .httpReqFailed, .httpReqs, .dataReceived, .dataSent:
-            return ["name"]
+            return tag == "check" || tag == "group" || tag == "scenario"
+        case .httpReqs:
+            return tag != "check"
         default:
-            return ["name"]
+            return tag != "check" && tag != "status"
+        }
+    }
+
+    /// How to say what the filters are, for an error.
+    var filterHelp: String {
+        switch self {
+        case .iterationDuration, .iterations, .droppedIterations, .interruptedIterations, .failedIterations: return "scenario"
+        case .groupDuration: return "group, scenario"
+        case .checks: return "check, group, scenario"
+        case .httpReqs: return "name, group, scenario, status or a tag of yours"
+        default: return "name, group, scenario or a tag of yours"
         }
     }
 

@@ -42,8 +42,9 @@ struct ThresholdEvaluator {
     }
 
     private func requests(_ filter: [String: String]) -> RequestMetrics? {
-        if let name = filter["name"] { return totals.requests[name] }
-        return totals.allRequests()
+        var f = filter
+        f.removeValue(forKey: "status")
+        return totals.requests(matching: f)
     }
 
     private func scenarios(_ filter: [String: String]) -> ScenarioMetrics? {
@@ -62,16 +63,30 @@ struct ThresholdEvaluator {
         case .iterationDuration:
             guard let s = scenarios(filter) else { return nil }
             return aggregate(s.iterationDuration, t.aggregation)
+        case .groupDuration:
+            var h = LatencyHistogram.latency()
+            for (key, g) in totals.groups where (filter["group"].map { $0 == key.path } ?? true)
+                && (filter["scenario"].map { $0 == key.scenario } ?? true) {
+                h.add(g)
+            }
+            return aggregate(h, t.aggregation)
         case .httpReqFailed:
             guard let r = requests(filter), r.requests > 0 else { return nil }
             return Double(r.failures) / Double(r.requests)
         case .checks:
-            let tallies = filter["check"].map { totals.checks[$0].map { [$0] } ?? [] } ?? Array(totals.checks.values)
+            let tallies = totals.checks.filter { key, _ in
+                (filter["check"].map { $0 == key.name } ?? true) && (filter["group"].map { $0 == key.group } ?? true)
+                    && (filter["scenario"].map { $0 == key.scenario } ?? true)
+            }.values
             let passes = tallies.reduce(0) { $0 + $1.passes }, fails = tallies.reduce(0) { $0 + $1.fails }
             guard passes + fails > 0 else { return nil }
             return Double(passes) / Double(passes + fails)
         case .httpReqs:
-            return counter(Double(requests(filter)?.requests ?? 0), t.aggregation)
+            let m = requests(filter)
+            if let status = filter["status"] {
+                return counter(Double(m?.statuses[Int(status) ?? -1] ?? 0), t.aggregation)
+            }
+            return counter(Double(m?.requests ?? 0), t.aggregation)
         case .dataReceived:
             return counter(Double(requests(filter)?.bytesReceived ?? 0), t.aggregation)
         case .dataSent:

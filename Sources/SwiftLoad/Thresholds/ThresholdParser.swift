@@ -76,9 +76,9 @@ public enum ThresholdParser {
             }
             let tag = String(part[..<colon]).trimmingSpaces()
             let value = String(part[part.index(after: colon)...]).trimmingSpaces()
-            guard metric.filterTags.contains(tag) else {
+            guard metric.accepts(tag: tag), ExecutionPlan.isValidName(tag) else {
                 throw ThresholdSyntaxError(input: input, column: column,
-                    reason: "\(metric.rawValue) cannot be filtered by \"\(tag)\" (use \(metric.filterTags.joined(separator: ", ")))")
+                    reason: "\(metric.rawValue) cannot be filtered by \"\(tag)\" (use \(metric.filterHelp))")
             }
             guard !value.isEmpty else {
                 throw ThresholdSyntaxError(input: input, column: column, reason: "empty value for tag \"\(tag)\"")

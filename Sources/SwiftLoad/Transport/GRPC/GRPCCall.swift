@@ -124,7 +124,7 @@ enum GRPCCall {
     private static func response(_ o: TransferOutcome, _ inFlight: RequestInFlight, method: String, vu: VU,
                                  stream: H2Stream?, replies: [[UInt8]]? = nil) -> GRPCResponse {
         let end = stream?.endedAt ?? MonotonicClock.now()
-        let (timings, error) = o.record(inFlight, end: end, recorder: vu.context.recorder)
+        let (timings, error) = o.record(inFlight, end: end, vu: vu)
         let statusMessage: String
         if error == nil {
             statusMessage = ""

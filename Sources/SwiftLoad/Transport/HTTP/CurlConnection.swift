@@ -210,7 +210,7 @@ final class CurlConnection {
         outcome.bytesReceived = headerSize + bodySize
         outcome.bytesSent = requestSize + Int(uploaded)
         body = []
-        c.resume(returning: outcome.complete(inFlight, end: end, recorder: vu.context.recorder))
+        c.resume(returning: outcome.complete(inFlight, end: end, vu: vu))
     }
 
     /// Abandons the request in flight, if any: it is counted as interrupted, not as an error.

@@ -10,6 +10,7 @@ struct HTTPSettings: Sendable {
     var transport: HTTPTransport
     var http2: HTTP2Options
     var grpcMaxMessageSize: Int
+    var cookies: Bool
 
     init(options: Options, insecureOverride: Bool) {
         requestTimeout = options.requestTimeout
@@ -21,5 +22,6 @@ struct HTTPSettings: Sendable {
         transport = options.transport
         http2 = options.http2
         grpcMaxMessageSize = options.grpcMaxMessageSize
+        cookies = options.cookies
     }
 }

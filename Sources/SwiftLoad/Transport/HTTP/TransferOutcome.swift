@@ -1,6 +1,6 @@
 /// The request a transport is working on: what the metrics need besides the outcome.
 struct RequestInFlight {
-    var name = ""
+    var key = SeriesKey(name: "", group: "", scenario: "", tags: [])
     var url = ""
     var intendedStart: UInt64 = 0
     var actualStart: UInt64 = 0
@@ -9,8 +9,10 @@ struct RequestInFlight {
     init() {}
 
     /// Captures `request` starting now; the VU supplies the intended start (open models).
+    var name: String { key.name }
+
     init(_ request: Request, url: String, vu: VU) {
-        name = request.metricName
+        key = vu.seriesKey(name: request.metricName, tags: request.tags)
         self.url = url
         expectedStatuses = request.expectedStatuses ?? 0...399
         let now = MonotonicClock.now()
@@ -42,8 +44,8 @@ struct TransferOutcome {
     var grpcStatus: GRPCStatusCode?
 
     /// Records the request in `recorder` and builds the response the VU gets.
-    func complete(_ r: RequestInFlight, end: UInt64, recorder: Recorder) -> Response {
-        let (timings, error) = record(r, end: end, recorder: recorder)
+    func complete(_ r: RequestInFlight, end: UInt64, vu: VU) -> Response {
+        let (timings, error) = record(r, end: end, vu: vu)
         return Response(name: r.name, url: r.url, status: status, httpVersion: httpVersion,
                         rawHeaders: headerBytes, body: body, bodySize: bodySize, bodyTruncated: truncated,
                         timings: timings, error: error)
@@ -51,7 +53,7 @@ struct TransferOutcome {
 
     /// Records the request in `recorder`; returns its timings and the error it counts as (an
     /// unexpected HTTP status becomes one here).
-    func record(_ r: RequestInFlight, end: UInt64, recorder: Recorder) -> (Timings, RequestError?) {
+    func record(_ r: RequestInFlight, end: UInt64, vu: VU) -> (Timings, RequestError?) {
         var error = self.error
         if error == nil && !r.expectedStatuses.contains(status) {
             error = RequestError(.httpStatus, "HTTP \(status)")
@@ -59,7 +61,7 @@ struct TransferOutcome {
         let durationNs = end &- r.intendedStart
         let serviceNs = end &- r.actualStart
 
-        let m = recorder.request(r.name)
+        let m = vu.requestMetrics(r.key)
         m.requests += 1
         m.bytesReceived += bytesReceived
         m.bytesSent += bytesSent

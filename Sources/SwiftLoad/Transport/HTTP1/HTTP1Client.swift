@@ -34,7 +34,7 @@ final class HTTP1Client {
                 }
                 outcome.error = RequestError(.protocolError, "more than \(driver.settings.maxRedirects) redirects")
             }
-            return outcome.complete(inFlight, end: end, recorder: vu.context.recorder)
+            return outcome.complete(inFlight, end: end, vu: vu)
         }
     }
 

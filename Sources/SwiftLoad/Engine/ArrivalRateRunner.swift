@@ -1,6 +1,7 @@
-/// Open model on one worker: starts an iteration at each of its scheduled arrivals on a free VU,
-/// adds VUs up to its share of `maxVUs` when none is free, and counts the rest as dropped.
-final class ConstantArrivalRateRunner: ScenarioRunner, DeadlineSource, @unchecked Sendable {
+/// Open model on one worker (constant or ramping arrival rate): starts an iteration at each of
+/// its scheduled arrivals on a free VU, adds VUs up to its share of `maxVUs` when none is free,
+/// and counts the rest as dropped.
+final class ArrivalRateRunner: ScenarioRunner, DeadlineSource, @unchecked Sendable {
     private var schedule: ArrivalSchedule?
     private var maxVUsHere = 0
     /// VUs not running an iteration (including ones whose task has not asked for work yet).
@@ -12,12 +13,16 @@ final class ConstantArrivalRateRunner: ScenarioRunner, DeadlineSource, @unchecke
     private var backlogHead = 0
 
     override func begin(now: UInt64) {
-        guard case .constantArrivalRate(let config) = plan.scenario.executor else { return }
+        let curve: ArrivalCurve, preAllocated: Int, maxVUs: Int
+        switch plan.scenario.executor {
+        case .constantArrivalRate(let c): (curve, preAllocated, maxVUs) = (c.curve, c.preAllocatedVUs, c.maxVUs)
+        case .rampingArrivalRate(let c): (curve, preAllocated, maxVUs) = (c.curve, c.preAllocatedVUs, c.maxVUs)
+        default: return
+        }
         let w = context.index
-        maxVUsHere = plan.share(config.maxVUs, worker: w)
-        schedule = ArrivalSchedule(start: now, intervalNanoseconds: config.intervalNanoseconds,
-                                   total: config.totalIterations, worker: w, participants: plan.participants)
-        for k in 0..<plan.share(config.preAllocatedVUs, worker: w) {
+        maxVUsHere = plan.share(maxVUs, worker: w)
+        schedule = ArrivalSchedule(start: now, curve: curve, worker: w, participants: plan.participants)
+        for k in 0..<plan.share(preAllocated, worker: w) {
             idle += 1
             spawn(makeVU(index: k), first: nil)
         }
