@@ -74,12 +74,7 @@ struct RunCommand: ParsableCommand {
         config.insecure = insecure
         config.plainProgressInterval = progressInterval
         config.thresholds = thresholds
-        for pair in env {
-            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
-                throw CLIError("--env expects KEY=VALUE, got '\(pair)'")
-            }
-            config.env[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
-        }
+        config.env = try Self.parseEnv(env)
         config.outputs = try out.map(outputSpec)
         // Threshold syntax errors are reported before anything is compiled.
         for text in thresholds {
@@ -90,6 +85,18 @@ struct RunCommand: ParsableCommand {
         let compiler = ScriptCompiler(layout: layout, verbose: verbose, quiet: quiet)
         let binary = try compiler.binary(for: script, rebuild: noCache)
         try ScriptLauncher.exec(binary: binary, scriptPath: script, config: config)
+    }
+
+    /// `--env KEY=VALUE` pairs as a dictionary.
+    static func parseEnv(_ pairs: [String]) throws -> [String: String] {
+        var env: [String: String] = [:]
+        for pair in pairs {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw CLIError("--env expects KEY=VALUE, got '\(pair)'")
+            }
+            env[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+        }
+        return env
     }
 
     private func outputSpec(_ text: String) throws -> OutputSpec {

@@ -117,10 +117,38 @@ import TestSupport
                 static func iteration(_ vu: VU) async throws {}
             }
             """)
-        let r = try CLI.run(["run", script, "-q"])
-        #expect(r.status == 2)
-        #expect(r.stderr.contains("error: scenario 's': rate must be at least 1 (got 0)"))
-        #expect(r.stderr.contains("unknown metric \"latency\""))
+        for command in ["run", "inspect"] {
+            let r = try CLI.run([command, script, "-q"])
+            #expect(r.status == 2, "\(command)")
+            #expect(r.stderr.contains("error: scenario 's': rate must be at least 1 (got 0)"), "\(command)")
+            #expect(r.stderr.contains("unknown metric \"latency\""), "\(command)")
+        }
+    }
+
+    /// The cookbook's recipes and the shipped scenarios are compiled and their options checked,
+    /// so the docs cannot drift from the library.
+    @Test func everyShippedScenarioCompilesAndItsPlanIsValid() throws {
+        let root = Paths.packageRoot + "/scenarios"
+        let files = try ["examples", "", "bench"].flatMap { sub in
+            let dir = sub.isEmpty ? root : root + "/" + sub
+            return try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".swift") }.map { dir + "/" + $0 }
+        }
+        #expect(files.filter { $0.contains("/examples/") }.count >= 11)
+        for file in files.sorted() {
+            let r = try CLI.run(["inspect", file, "-q"])
+            #expect(r.status == 0, "\(file): \(r.stderr)")
+            #expect(r.stdout.hasPrefix("scenario "), "\(file): \(r.stdout)")
+            #expect(r.stdout.contains("planned duration"), "\(file)")
+        }
+        // The cookbook names every recipe.
+        let cookbook = try String(contentsOfFile: Paths.packageRoot + "/docs/cookbook.md", encoding: .utf8)
+        for file in files where file.contains("/examples/") {
+            let name = URL(fileURLWithPath: file).lastPathComponent
+            #expect(cookbook.contains("scenarios/examples/\(name)"), "the cookbook does not show \(name)")
+        }
+        // inspect applies the command line's overrides as run would.
+        let quick = try CLI.run(["inspect", root + "/examples/ramping_vus.swift", "--vus", "3", "--duration", "5s", "-q"])
+        #expect(quick.stdout.contains("scenario browse: constant-vus, 3 VUs for 5s"), "\(quick.stdout)")
     }
 
     @Test func ctrlCStopsGracefullyAndStillWritesTheReport() throws {

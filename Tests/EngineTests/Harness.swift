@@ -1,11 +1,19 @@
 import Foundation
+import Synchronization
 @testable import SwiftLoad
 import TestSupport
 
 /// Runs a load test in this process, the way a compiled scenario does (minus signals).
-func runLoad(_ options: Options, config: RunConfig = RunConfig(quiet: true),
+func runLoad(_ options: Options, config: RunConfig = RunConfig(quiet: true), hooks: TestHooks = TestHooks(),
              _ script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void) throws(ConfigurationError) -> RunResult {
-    try LoadRunner.run(script: script, options: options, config: config)
+    try LoadRunner.run(script: script, options: options, config: config, hooks: hooks)
+}
+
+/// Values VUs report from their worker threads, collected for the test to inspect.
+final class Collected<T: Sendable>: Sendable {
+    private let values = Mutex<[T]>([])
+    func add(_ v: T) { values.withLock { $0.append(v) } }
+    var all: [T] { values.withLock { $0 } }
 }
 
 extension RunResult {

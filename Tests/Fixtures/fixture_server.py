@@ -32,7 +32,8 @@ COUNT = {"requests": 0}
 
 def response(status, body=b"", headers=None, reason="OK"):
     head = [f"HTTP/1.1 {status} {reason}", f"Content-Length: {len(body)}"]
-    for k, v in (headers or {}).items():
+    items = headers.items() if isinstance(headers, dict) else (headers or [])
+    for k, v in items:
         head.append(f"{k}: {v}")
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
@@ -117,6 +118,10 @@ class Conn(asyncio.Protocol):
             doc = {"method": method, "path": target, "headers": headers,
                    "body": body.decode("utf-8", "replace")}
             send(response(200, json.dumps(doc).encode(), {"Content-Type": "application/json"}))
+        elif path == "/cookies":
+            # /cookies?set=a=1&set=b=2 sets cookies; the reply shows the Cookie header received.
+            sets = parse_qs(url.query).get("set", [])
+            send(response(200, headers.get("cookie", "").encode(), [("Set-Cookie", c + "; Path=/") for c in sets]))
         elif path == "/redirect":
             send(response(302, b"", {"Location": q.get("to", "/ok")}, reason="Found"))
         else:

@@ -92,3 +92,34 @@ import Testing
         #expect(GRPCCall.percentDecoded("a%20b%3Ac") == "a b:c")
     }
 }
+
+/// The V2 REST JSON bodies, against the exact bytes MLServer accepts and sends.
+@Suite struct V2RESTMessageTests {
+    @Test func requestEncodesAsMLServerExpects() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let body = try encoder.encode(V2InferenceRequest.fp32(rows: [[5.1, 3.5, 1.4, 0.2]]))
+        #expect(String(decoding: body, as: UTF8.self)
+                == #"{"inputs":[{"data":[5.1,3.5,1.4,0.2],"datatype":"FP32","name":"input-0","shape":[1,4]}]}"#)
+        let asked = try encoder.encode(V2InferenceRequest.fp32(rows: [[1, 2], [3, 4]], id: "r1", outputs: ["predict_proba"]))
+        #expect(String(decoding: asked, as: UTF8.self)
+                == #"{"id":"r1","inputs":[{"data":[1,2,3,4],"datatype":"FP32","name":"input-0","shape":[2,2]}],"outputs":[{"name":"predict_proba"}]}"#)
+    }
+
+    @Test func responseDecodesFlatAndNestedData() throws {
+        let mlserver = #"{"model_name":"iris","model_version":"v1","id":"a1","parameters":{},"outputs":[{"name":"predict","shape":[1,1],"datatype":"INT64","parameters":{"content_type":"np"},"data":[0]}]}"#
+        let r = try JSONDecoder().decode(V2InferenceResponse.self, from: Data(mlserver.utf8))
+        #expect(r.modelName == "iris" && r.modelVersion == "v1" && r.id == "a1")
+        #expect(r.output()?.int64Values == [0])
+        #expect(r.output("predict")?.shape == [1, 1])
+        let nested = #"{"model_name":"m","outputs":[{"name":"p","shape":[2,3],"datatype":"FP64","data":[[0.5,0.25,0.25],[1,0,0]]},{"name":"t","shape":[2],"datatype":"BYTES","data":["a","b"]}]}"#
+        let n = try JSONDecoder().decode(V2InferenceResponse.self, from: Data(nested.utf8))
+        #expect(n.output("p")?.numbers == [0.5, 0.25, 0.25, 1, 0, 0])
+        #expect(n.output("p")?.int64Values == nil)
+        #expect(n.output("t")?.data == .strings(["a", "b"]))
+        #expect(n.output("t")?.int64Values == nil)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(V2TensorData.self, from: Data(#"[1,"a"]"#.utf8))
+        }
+    }
+}

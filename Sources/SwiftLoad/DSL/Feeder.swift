@@ -38,7 +38,7 @@ public final class Feeder<Element: Sendable>: Sendable {
     /// A feeder over values in code.
     public static func array(_ values: [Element], strategy: Strategy = .sequential, name: String = "array") -> Feeder<Element> {
         Feeder(name: name, strategy: strategy,
-               records: values.isEmpty ? .failure(FeederError(name, "has no records")) : .success(values))
+               records: values.isEmpty ? .failure(FeederError(name, "has no records", dataUnreadable: true)) : .success(values))
     }
 
     /// The number of records (0 when the data could not be read).
@@ -69,11 +69,11 @@ extension Feeder where Element == FeederRecord {
             do {
                 table = try CSV<Named>(string: text, delimiter: .comma)
             } catch {
-                throw FeederError(path, "is not valid CSV: \(error)")
+                throw FeederError(path, "is not valid CSV: \(error)", dataUnreadable: true)
             }
-            guard !table.rows.isEmpty else { throw FeederError(path, "has no records below its header") }
+            guard !table.rows.isEmpty else { throw FeederError(path, "has no records below its header", dataUnreadable: true) }
             return table.rows.map { FeederRecord(fields: $0, json: nil) }
-        }.mapError { $0 as? FeederError ?? FeederError(path, "\($0)") })
+        }.mapError { $0 as? FeederError ?? FeederError(path, "\($0)", dataUnreadable: true) })
     }
 
     /// The lines of a JSON-lines file, one JSON object per line, as records (`decode(_:)` gives
@@ -82,10 +82,11 @@ extension Feeder where Element == FeederRecord {
         Feeder(name: path, strategy: strategy, records: Result {
             let text = try ScriptLocation.read(path)
             var out: [FeederRecord] = []
-            for (n, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+            for (n, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+                if line.allSatisfy(\.isWhitespace) { continue }
                 let data = Data(line.utf8)
                 guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                    throw FeederError(path, "line \(n + 1) is not a JSON object")
+                    throw FeederError(path, "line \(n + 1) is not a JSON object", dataUnreadable: true)
                 }
                 var fields: [String: String] = [:]
                 for (k, v) in object {
@@ -97,9 +98,9 @@ extension Feeder where Element == FeederRecord {
                 }
                 out.append(FeederRecord(fields: fields, json: data))
             }
-            guard !out.isEmpty else { throw FeederError(path, "has no records") }
+            guard !out.isEmpty else { throw FeederError(path, "has no records", dataUnreadable: true) }
             return out
-        }.mapError { $0 as? FeederError ?? FeederError(path, "\($0)") })
+        }.mapError { $0 as? FeederError ?? FeederError(path, "\($0)", dataUnreadable: true) })
     }
 }
 
@@ -130,7 +131,13 @@ public struct FeederRecord: Sendable {
 /// Test data that cannot be read or used.
 public struct FeederError: Error, CustomStringConvertible {
     public var description: String
-    init(_ name: String, _ problem: String) { description = "feeder \(name) \(problem)" }
+    /// The feeder's data could not be read at all: every iteration would fail, so the run stops
+    /// (exit code 2, bad input).
+    public var isDataUnreadable: Bool
+    init(_ name: String, _ problem: String, dataUnreadable: Bool = false) {
+        description = "feeder \(name) \(problem)"
+        isDataUnreadable = dataUnreadable
+    }
 }
 
 /// A `.unique` feeder handed out all its records: the test stops.
@@ -149,20 +156,19 @@ enum ScriptLocation {
         directory.withLock { $0 = URL(fileURLWithPath: scriptPath).deletingLastPathComponent().path }
     }
 
-    static func resolve(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        if let dir = directory.withLock({ $0 }) {
-            let candidate = dir + "/" + path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
-        }
-        return path
+    /// Where `path` may be: next to the scenario file first, then relative to the working
+    /// directory.
+    static func candidates(_ path: String) -> [String] {
+        if path.hasPrefix("/") { return [path] }
+        guard let dir = directory.withLock({ $0 }) else { return [path] }
+        return [URL(fileURLWithPath: dir + "/" + path).standardizedFileURL.path, path]
     }
 
     static func read(_ path: String) throws -> String {
-        let full = resolve(path)
-        guard let data = FileManager.default.contents(atPath: full) else {
-            throw FeederError(path, "cannot be read (looked for \(full))")
+        let places = candidates(path)
+        for place in places {
+            if let data = FileManager.default.contents(atPath: place) { return String(decoding: data, as: UTF8.self) }
         }
-        return String(decoding: data, as: UTF8.self)
+        throw FeederError(path, "cannot be read (looked for \(places.joined(separator: " and ")))", dataUnreadable: true)
     }
 }

@@ -10,52 +10,52 @@ public struct HTTP {
     }
 
     nonisolated(nonsending) public func get(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
-                    name: String? = nil, timeout: Duration? = nil,
+                    name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                     keepBody: BodyRetention? = nil) async throws -> Response {
         try await request(Request(method: .get, url: url, query: pairs(query), headers: headers,
-                                  name: name, timeout: timeout, keepBody: keepBody))
+                                  name: name, timeout: timeout, keepBody: keepBody, tags: tags))
     }
 
     nonisolated(nonsending) public func head(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
-                     name: String? = nil, timeout: Duration? = nil) async throws -> Response {
+                     name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil) async throws -> Response {
         try await request(Request(method: .head, url: url, query: pairs(query), headers: headers,
-                                  name: name, timeout: timeout))
+                                  name: name, timeout: timeout, tags: tags))
     }
 
     nonisolated(nonsending) public func post(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
-                     headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
+                     headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                      keepBody: BodyRetention? = nil) async throws -> Response {
         try await request(Request(method: .post, url: url, query: pairs(query), headers: headers, body: body,
-                                  name: name, timeout: timeout, keepBody: keepBody))
+                                  name: name, timeout: timeout, keepBody: keepBody, tags: tags))
     }
 
     /// POSTs `value` encoded as JSON.
     public func post<T: Encodable>(_ url: String, json value: T, query: KeyValuePairs<String, String> = [:],
-                                   headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
+                                   headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                                    keepBody: BodyRetention? = nil) async throws -> Response {
-        try await post(url, body: try .json(value), query: query, headers: headers, name: name,
+        try await post(url, body: try .json(value), query: query, headers: headers, name: name, tags: tags,
                        timeout: timeout, keepBody: keepBody)
     }
 
     nonisolated(nonsending) public func put(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
-                    headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
+                    headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                     keepBody: BodyRetention? = nil) async throws -> Response {
         try await request(Request(method: .put, url: url, query: pairs(query), headers: headers, body: body,
-                                  name: name, timeout: timeout, keepBody: keepBody))
+                                  name: name, timeout: timeout, keepBody: keepBody, tags: tags))
     }
 
     nonisolated(nonsending) public func patch(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
-                      headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
+                      headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                       keepBody: BodyRetention? = nil) async throws -> Response {
         try await request(Request(method: .patch, url: url, query: pairs(query), headers: headers, body: body,
-                                  name: name, timeout: timeout, keepBody: keepBody))
+                                  name: name, timeout: timeout, keepBody: keepBody, tags: tags))
     }
 
     nonisolated(nonsending) public func delete(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
-                       headers: HTTPHeaders = [:], name: String? = nil, timeout: Duration? = nil,
+                       headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                        keepBody: BodyRetention? = nil) async throws -> Response {
         try await request(Request(method: .delete, url: url, query: pairs(query), headers: headers, body: body,
-                                  name: name, timeout: timeout, keepBody: keepBody))
+                                  name: name, timeout: timeout, keepBody: keepBody, tags: tags))
     }
 
     private func pairs(_ kv: KeyValuePairs<String, String>) -> [(name: String, value: String)] {

@@ -44,6 +44,6 @@ public struct RampingArrivalRate: Sendable, Equatable {
 
     var summary: String {
         let unit = timeUnit == .seconds(1) ? "s" : DurationFormat.string(timeUnit)
-        return "rate \(startRate)/\(unit) → \(Stage.describe(stages)) (\(preAllocatedVUs) VUs pre-allocated, max \(maxVUs))"
+        return "iterations/\(unit) \(Stage.describe(start: startRate, stages)) (\(preAllocatedVUs) VUs pre-allocated, max \(maxVUs))"
     }
 }

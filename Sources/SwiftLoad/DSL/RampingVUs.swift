@@ -23,5 +23,5 @@ public struct RampingVUs: Sendable, Equatable {
         return problems
     }
 
-    var summary: String { "VUs \(startVUs) → \(Stage.describe(stages))" }
+    var summary: String { "VUs \(Stage.describe(start: startVUs, stages))" }
 }

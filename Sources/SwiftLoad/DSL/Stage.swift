@@ -32,7 +32,21 @@ public struct Stage: Sendable, Equatable {
         return problems
     }
 
-    static func describe(_ stages: [Stage]) -> String {
-        stages.map { "\($0.target)@\(DurationFormat.string($0.duration))" }.joined(separator: " → ")
+    /// "0, to 20 over 30s, hold 1m, to 0 over 15s"
+    static func describe(start: Int, _ stages: [Stage]) -> String {
+        var parts = ["\(start)"]
+        var current = start
+        for s in stages {
+            let d = DurationFormat.string(s.duration)
+            if s.target == current {
+                parts.append("hold \(d)")
+            } else if s.duration == .zero {
+                parts.append("jump to \(s.target)")
+            } else {
+                parts.append("to \(s.target) over \(d)")
+            }
+            current = s.target
+        }
+        return parts.joined(separator: ", ")
     }
 }

@@ -29,6 +29,8 @@ final class ArrivalRateRunner: ScenarioRunner, DeadlineSource, @unchecked Sendab
         context.loop.addDeadlineSource(self)
     }
 
+    override var currentVUs: Int { vus.count - idle }
+
     var nextDeadline: UInt64? { stopping ? nil : schedule?.nextDeadline }
 
     override var hasPendingWork: Bool { !stopping && !(schedule?.isExhausted ?? true) }

@@ -57,6 +57,9 @@ final class EventLoop {
     private let remote = Mutex<RemoteQueue>(RemoteQueue())
     private var owner: pthread_t?
     private var stopRequested = false
+    /// Counts turns of the loop (timers, jobs, poll); a task that sees the same turn across many
+    /// of its own steps has not let the loop breathe.
+    private(set) var turn: UInt64 = 0
 
     /// The executor this loop's tasks prefer; set by `LoopExecutor` when it is created.
     var unownedExecutor: UnownedTaskExecutor?
@@ -155,6 +158,7 @@ final class EventLoop {
     func run() {
         owner = pthread_self()
         while !stopRequested {
+            turn &+= 1
             runReadyJobs()
             let now = MonotonicClock.now()
             fireDueTimers(now: now)

@@ -10,6 +10,9 @@ public enum LoadRunner {
         public static let runtimeFailure = 1
         public static let usage = 2
         public static let thresholdsFailed = 99
+        /// The script stopped the run: `vu.abortTest(_:)`, or a unique feeder ran dry (k6's
+        /// ScriptAborted code).
+        public static let scriptAborted = 108
         public static let interrupted = 130
         public static let terminated = 143
     }
@@ -24,22 +27,7 @@ public enum LoadRunner {
     public static func run(script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void, options: Options,
                            config: RunConfig, hooks: TestHooks = TestHooks(), handleSignals: Bool = false,
                            progress: ProgressView? = nil) throws(ConfigurationError) -> RunResult {
-        let effective = config.overrides.apply(to: options)
-        var problems: [String] = []
-        let (thresholds, sources) = parseThresholds(effective, cli: config.thresholds, problems: &problems)
-        if let r = config.overrides.rate, r < 1 { problems.append("--rate must be at least 1 (got \(r))") }
-        if let v = config.overrides.vus, v < 1 { problems.append("--vus must be at least 1 (got \(v))") }
-        if let i = config.overrides.iterations, i < 1 { problems.append("--iterations must be at least 1 (got \(i))") }
-        if effective.maxRedirects < 0 { problems.append("maxRedirects must not be negative") }
-        if effective.requestTimeout <= .zero { problems.append("requestTimeout must be positive") }
-        let workerCount = config.workers ?? effective.workers ?? ProcessInfo.processInfo.activeProcessorCount
-        let plan: ExecutionPlan
-        do {
-            plan = try ExecutionPlan.make(options: effective, workers: workerCount)
-        } catch {
-            throw ConfigurationError(problems + error.problems)
-        }
-        if !problems.isEmpty { throw ConfigurationError(problems) }
+        let (effective, thresholds, sources, plan) = try prepare(options: options, config: config)
 
         CurlMulti.globalInit()
         if handleSignals { sl_block_stop_signals() }
@@ -73,6 +61,7 @@ public enum LoadRunner {
         workers.forEach { $0.start() }
 
         var interruptReason: String?
+        var abortExitCode: Int?
         var giveUpAt: UInt64?
         while !aggregator.allFinished {
             let signal: Int32
@@ -92,9 +81,11 @@ public enum LoadRunner {
                     break   // a second signal: stop waiting and report what arrived
                 }
             }
-            if interruptReason == nil, let reason = mailbox.abortReason {
-                // A worker asked to stop the run (a unique feeder ran dry): stop as on Ctrl-C.
-                interruptReason = reason
+            if interruptReason == nil, let abort = mailbox.abortRequest {
+                // The script asked to stop the run (a unique feeder ran dry, abortTest, unreadable
+                // test data): stop as on Ctrl-C.
+                interruptReason = abort.reason
+                abortExitCode = abort.exitCode
                 progress?.stopping()
                 workers.forEach { $0.interruptFromOutside() }
                 giveUpAt = MonotonicClock.now() &+ 5_000_000_000
@@ -114,7 +105,10 @@ public enum LoadRunner {
                 try await teardown(vu)
             }
             phases.append(recorder)
-            if let failure { recorder.scenario("teardown").recordScriptError("teardown failed: \(failure)") }
+            if let failure {
+                // Reported with the script errors; the load already ran, so the exit code stands.
+                recorder.scenario("teardown").recordScriptError("teardown failed: \(failure)")
+            }
         }
         for r in phases { aggregator.totals.merge(r) }
 
@@ -124,13 +118,63 @@ public enum LoadRunner {
         switch interruptReason {
         case "SIGINT"?: exitCode = ExitCode.interrupted
         case "SIGTERM"?: exitCode = ExitCode.terminated
-        case _?: exitCode = ExitCode.runtimeFailure
+        case _?: exitCode = abortExitCode ?? ExitCode.runtimeFailure
         default: exitCode = outcomes.allSatisfy(\.passed) ? ExitCode.ok : ExitCode.thresholdsFailed
         }
         return ResultBuilder(
             options: effective, plan: plan, config: config, totals: aggregator.totals, points: aggregator.points,
             thresholds: outcomes, thresholdSources: sources, startTime: wallStart, elapsedSeconds: elapsed,
             interruptReason: interruptReason, exitCode: exitCode).build()
+    }
+
+    /// The options with the command line's overrides applied, the parsed thresholds and the
+    /// plan; throws every problem with them at once.
+    private static func prepare(options: Options, config: RunConfig) throws(ConfigurationError)
+        -> (Options, [Threshold], [String: [String]], ExecutionPlan) {
+        let effective = config.overrides.apply(to: options)
+        var problems: [String] = []
+        let (thresholds, sources) = parseThresholds(effective, cli: config.thresholds, problems: &problems)
+        if let r = config.overrides.rate, r < 1 { problems.append("--rate must be at least 1 (got \(r))") }
+        if let v = config.overrides.vus, v < 1 { problems.append("--vus must be at least 1 (got \(v))") }
+        if let i = config.overrides.iterations, i < 1 { problems.append("--iterations must be at least 1 (got \(i))") }
+        if effective.maxRedirects < 0 { problems.append("maxRedirects must not be negative") }
+        if effective.requestTimeout <= .zero { problems.append("requestTimeout must be positive") }
+        let workerCount = config.workers ?? effective.workers ?? ProcessInfo.processInfo.activeProcessorCount
+        let plan: ExecutionPlan
+        do {
+            plan = try ExecutionPlan.make(options: effective, workers: workerCount)
+        } catch {
+            throw ConfigurationError(problems + error.problems)
+        }
+        if !problems.isEmpty { throw ConfigurationError(problems) }
+        return (effective, thresholds, sources, plan)
+    }
+
+    /// What `run` would do, without running: each scenario's executor, start and stop, the
+    /// planned length and the thresholds (`swiftload inspect`). Validates like `run`.
+    public static func inspect(options: Options, config: RunConfig) throws(ConfigurationError) -> String {
+        let (_, _, sources, plan) = try prepare(options: options, config: config)
+        var out: [String] = []
+        for p in plan.scenarios {
+            var line = "scenario \(p.name): \(p.scenario.executor.name), \(p.scenario.executor.summary)"
+            if p.scenario.startTime > .zero { line += ", starts at \(DurationFormat.string(p.scenario.startTime))" }
+            line += ", graceful stop \(DurationFormat.string(p.scenario.gracefulStop))"
+            if !p.scenario.tags.isEmpty {
+                line += ", tags " + p.scenario.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            }
+            if p.scenario.exec != nil { line += ", own iteration" }
+            out.append(line)
+        }
+        out.append("planned duration \(DurationFormat.string(Duration(nanoseconds: plan.plannedDuration)))"
+                   + " (at most \(DurationFormat.string(Duration(nanoseconds: plan.maxDuration))) with graceful stops)"
+                   + " on \(plan.workerCount) worker\(plan.workerCount == 1 ? "" : "s")")
+        if !sources.isEmpty {
+            out.append("thresholds")
+            for key in sources.keys.sorted() {
+                for condition in sources[key]! { out.append("  \(key): \(condition)") }
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
     }
 
     /// Runs `body` once on a single VU in a scenario named `name` (set-up and tear-down) and
@@ -157,6 +201,9 @@ public enum LoadRunner {
                 if s.isFinal { finished = true }
             }
         }
+        // The phase's requests stay (under scenario `name`); its single iteration is not load and
+        // must not count towards `iterations` or `vus_max`.
+        totals.scenarios.removeValue(forKey: name)
         return (totals, failure.get())
     }
 

@@ -26,6 +26,9 @@ final class RampingVUsRunner: ScenarioRunner, DeadlineSource, @unchecked Sendabl
         fire(now: now)
     }
 
+    /// VUs the ramp currently wants running (not those finishing after a ramp-down).
+    override var currentVUs: Int { stopping ? 0 : activeCount }
+
     /// The ramp still has changes ahead even when no VU runs (a ramp up from zero).
     override var hasPendingWork: Bool { !stopping && nextChange < changes.count }
 

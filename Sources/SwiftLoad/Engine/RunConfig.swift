@@ -18,10 +18,14 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var insecure: Bool
     /// Seconds between progress lines when standard error is not a terminal.
     public var plainProgressInterval: Int
+    /// Print the plan and exit without running (`swiftload inspect`).
+    public var inspectOnly: Bool
 
     public init(scriptPath: String? = nil, overrides: RunOverrides = RunOverrides(), workers: Int? = nil,
                 env: [String: String] = [:], outputs: [OutputSpec] = [], thresholds: [String] = [],
-                quiet: Bool = false, insecure: Bool = false, plainProgressInterval: Int = 10) {
+                quiet: Bool = false, insecure: Bool = false, plainProgressInterval: Int = 10,
+                inspectOnly: Bool = false) {
+        self.inspectOnly = inspectOnly
         self.scriptPath = scriptPath
         self.overrides = overrides
         self.workers = workers

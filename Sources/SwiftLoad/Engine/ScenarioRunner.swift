@@ -29,6 +29,9 @@ class ScenarioRunner: @unchecked Sendable {
     var isFinished: Bool { started && liveVUs == 0 && !hasPendingWork }
     /// True while iterations may still be started without a VU asking (open-model arrivals).
     var hasPendingWork: Bool { false }
+    /// The scenario's VUs on this worker as the time series reports them: VUs the executor has
+    /// running (closed models) or VUs inside an iteration (open models).
+    var currentVUs: Int { liveVUs }
 
     /// Tells the worker when this runner has nothing left to do.
     final func checkFinished() {
@@ -94,9 +97,24 @@ class ScenarioRunner: @unchecked Sendable {
         }
         var next = first
         if next == nil { next = await nextIteration(for: vu) }
+        var lastTurn: UInt64 = 0, sameTurn = 0
         while let start = next {
             await runIteration(vu, start)
             iterationEnded(vu)
+            // An iteration that never waits (it fails at once, or only computes) would keep this
+            // task on the thread forever and starve the loop's timers, sockets and stop requests:
+            // after a few such iterations in one turn of the loop, step aside once.
+            let turn = context.loop.turn
+            if turn == lastTurn {
+                sameTurn += 1
+                if sameTurn >= 16 {
+                    sameTurn = 0
+                    await Task.yield()
+                }
+            } else {
+                lastTurn = turn
+                sameTurn = 0
+            }
             next = await nextIteration(for: vu)
         }
         if let vuTeardown = worker.hooks.vuTeardown, !vu.isInterrupted {
@@ -119,6 +137,15 @@ class ScenarioRunner: @unchecked Sendable {
         }
     }
 
+    /// The exit code for errors that stop the whole run rather than fail one iteration.
+    private static func abortExitCode(_ error: any Error) -> Int? {
+        switch error {
+        case is FeederExhausted, is TestAborted: return LoadRunner.ExitCode.scriptAborted
+        case let e as FeederError where e.isDataUnreadable: return LoadRunner.ExitCode.usage
+        default: return nil
+        }
+    }
+
     nonisolated(nonsending) private func runIteration(_ vu: VU, _ start: IterationStart) async {
         let ctx = context
         vu.beginIteration()
@@ -136,7 +163,7 @@ class ScenarioRunner: @unchecked Sendable {
                 interrupted = true
             } else {
                 failure = String(describing: error)
-                if error is FeederExhausted { worker.mailbox.requestAbort(failure!) }
+                if let code = Self.abortExitCode(error) { worker.mailbox.requestAbort(failure!, exitCode: code) }
             }
         }
         ctx.activeIterations -= 1

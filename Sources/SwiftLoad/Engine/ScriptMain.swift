@@ -16,6 +16,15 @@ enum ScriptMain {
         }
         let progress = ProgressView.automatic(quiet: config.quiet, plainEverySeconds: config.plainProgressInterval)
         ScriptLocation.set(scriptPath: config.scriptPath)
+        if config.inspectOnly {
+            do {
+                FileHandle.standardOutput.write(Data(try LoadRunner.inspect(options: T.options, config: config).utf8))
+                exit(0)
+            } catch {
+                for problem in error.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
+                exit(Int32(error.exitCode))
+            }
+        }
         let result: RunResult
         do {
             result = try LoadRunner.run(script: { try await T.iteration($0) }, options: T.options, config: config,
@@ -25,6 +34,10 @@ enum ScriptMain {
             exit(Int32(error.exitCode))
         }
         FileHandle.standardOutput.write(Data(ConsoleSummary.render(result).utf8))
+        if let reason = result.run.interruptReason, !reason.hasPrefix("SIG") {
+            // The script stopped the run: say why where errors go, not only in the summary.
+            FileHandle.standardError.write(Data("error: run stopped: \(reason)\n".utf8))
+        }
         var code = result.exitCode
         for output in config.outputs {
             do {

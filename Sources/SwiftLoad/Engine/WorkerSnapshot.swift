@@ -10,6 +10,8 @@ struct WorkerSnapshot: @unchecked Sendable {
     let recorder: Recorder
     let activeIterations: Int
     let allocatedVUs: Int
+    /// Per scenario, `ScenarioRunner.currentVUs` when the snapshot was taken.
+    let scenarioVUs: [String: Int]
     /// The worker has finished; this was its partial last interval.
     let isFinal: Bool
     /// When the snapshot was taken.
@@ -20,14 +22,14 @@ struct WorkerSnapshot: @unchecked Sendable {
 /// and, rarely, a request to stop the whole run.
 final class SnapshotMailbox: Sendable {
     private let queue = Mutex<[WorkerSnapshot]>([])
-    private let abort = Mutex<String?>(nil)
+    private let abort = Mutex<(reason: String, exitCode: Int)?>(nil)
 
-    /// Asks the coordinator to stop the run (the first reason wins).
-    func requestAbort(_ reason: String) {
-        abort.withLock { if $0 == nil { $0 = reason } }
+    /// Asks the coordinator to stop the run and end with `exitCode` (the first request wins).
+    func requestAbort(_ reason: String, exitCode: Int) {
+        abort.withLock { if $0 == nil { $0 = (reason, exitCode) } }
     }
 
-    var abortReason: String? { abort.withLock { $0 } }
+    var abortRequest: (reason: String, exitCode: Int)? { abort.withLock { $0 } }
 
     func post(_ snapshot: WorkerSnapshot) {
         queue.withLock { $0.append(snapshot) }

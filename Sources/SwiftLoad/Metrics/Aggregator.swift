@@ -20,6 +20,7 @@ final class Aggregator {
     private final class PendingInterval {
         let recorder = Recorder()
         var end: UInt64 = 0
+        var scenarioVUs: [String: Int] = [:]
     }
 
     init(workerCount: Int, testStart: UInt64) {
@@ -38,6 +39,7 @@ final class Aggregator {
         totals.merge(s.recorder)
         let p = pending[s.interval] ?? PendingInterval()
         p.recorder.merge(s.recorder)
+        p.scenarioVUs.merge(s.scenarioVUs, uniquingKeysWith: +)
         p.end = max(p.end, s.isFinal ? s.taken : testStart &+ UInt64(s.interval + 1) &* 1_000_000_000)
         pending[s.interval] = p
         lastReported[s.worker] = max(lastReported[s.worker], s.interval)
@@ -78,6 +80,7 @@ final class Aggregator {
             byScenario[name, default: ScenarioPoint()].iterations = s.completed + s.failed
             byScenario[name, default: ScenarioPoint()].droppedIterations = s.dropped
         }
+        for (name, n) in p.scenarioVUs { byScenario[name, default: ScenarioPoint()].vus = n }
         var iterations = 0, dropped = 0
         for s in p.recorder.scenarios.values {
             iterations += s.completed + s.failed

@@ -35,7 +35,8 @@ public enum ConsoleSummary {
 
         if !r.groups.isEmpty {
             out.append("")
-            out.append("  groups" + "p50".leftPadded(max(4, 40 - 8)) + "p95".leftPadded(9) + "p99".leftPadded(9))
+            // Rows are 4 spaces, the path in 32 columns, then right-aligned cells of 9.
+            out.append("  " + "groups".padded(34) + "p50".leftPadded(9) + "p95".leftPadded(9) + "p99".leftPadded(9))
             for g in r.groups {
                 let cells = [g.duration.med, g.duration.p95, g.duration.p99].map { DurationFormat.milliseconds($0).leftPadded(9) }
                 out.append("    " + g.path.padded(32) + cells.joined())

@@ -200,6 +200,8 @@ public struct ScenarioPoint: Codable, Sendable {
     public var failures = 0
     public var iterations = 0
     public var droppedIterations = 0
+    /// VUs at the end of the interval: running (closed models) or inside an iteration (open).
+    public var vus = 0
 }
 
 public struct NamePoint: Codable, Sendable {

@@ -75,7 +75,9 @@ public enum ThresholdParser {
                 throw ThresholdSyntaxError(input: input, column: column, reason: "expected tag:value in the filter")
             }
             let tag = String(part[..<colon]).trimmingSpaces()
-            let value = String(part[part.index(after: colon)...]).trimmingSpaces()
+            var value = String(part[part.index(after: colon)...]).trimmingSpaces()
+            // k6 writes group paths with a leading "::" (`group:::checkout::pay`); ours have none.
+            if tag == "group", value.hasPrefix("::") { value.removeFirst(2) }
             guard metric.accepts(tag: tag), ExecutionPlan.isValidName(tag) else {
                 throw ThresholdSyntaxError(input: input, column: column,
                     reason: "\(metric.rawValue) cannot be filtered by \"\(tag)\" (use \(metric.filterHelp))")
