@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SwiftLoad
 
@@ -69,5 +70,18 @@ import Testing
                 == .sharedIterations(SharedIterations(vus: 1, iterations: 1)))
         #expect(RunOverrides(vus: 5, duration: .seconds(2)).apply(to: Options()).scenarios["default"]?.executor
                 == .constantVUs(ConstantVUs(vus: 5, duration: .seconds(2))))
+    }
+}
+
+@Suite struct RunConfigTests {
+    @Test func aHandWrittenConfigurationNamesOnlyWhatItChanges() throws {
+        let config = try JSONDecoder().decode(RunConfig.self, from: Data(#"{"overrides":{"vus":50,"iterations":2000},"env":{"URL":"x"}}"#.utf8))
+        #expect(config.overrides == RunOverrides(vus: 50, iterations: 2000))
+        #expect(config.env == ["URL": "x"])
+        #expect(config.outputs.isEmpty && !config.quiet && !config.inspectOnly && config.plainProgressInterval == 10)
+        // What swiftload run writes reads back the same.
+        var full = RunConfig(scriptPath: "a.swift", workers: 3, thresholds: ["http_reqs:count>1"], quiet: true, inspectOnly: true)
+        full.outputs = [OutputSpec(format: "json", path: "r.json")]
+        #expect(try JSONDecoder().decode(RunConfig.self, from: JSONEncoder().encode(full)) == full)
     }
 }

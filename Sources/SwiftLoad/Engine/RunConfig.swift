@@ -38,6 +38,24 @@ public struct RunConfig: Codable, Sendable, Equatable {
     }
 }
 
+extension RunConfig {
+    /// Every field is optional on the wire, so a hand-written configuration (benchmarks, a
+    /// scenario binary run directly) names only what it changes.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(scriptPath: try c.decodeIfPresent(String.self, forKey: .scriptPath),
+                  overrides: try c.decodeIfPresent(RunOverrides.self, forKey: .overrides) ?? RunOverrides(),
+                  workers: try c.decodeIfPresent(Int.self, forKey: .workers),
+                  env: try c.decodeIfPresent([String: String].self, forKey: .env) ?? [:],
+                  outputs: try c.decodeIfPresent([OutputSpec].self, forKey: .outputs) ?? [],
+                  thresholds: try c.decodeIfPresent([String].self, forKey: .thresholds) ?? [],
+                  quiet: try c.decodeIfPresent(Bool.self, forKey: .quiet) ?? false,
+                  insecure: try c.decodeIfPresent(Bool.self, forKey: .insecure) ?? false,
+                  plainProgressInterval: try c.decodeIfPresent(Int.self, forKey: .plainProgressInterval) ?? 10,
+                  inspectOnly: try c.decodeIfPresent(Bool.self, forKey: .inspectOnly) ?? false)
+    }
+}
+
 /// `--out FORMAT=PATH`.
 public struct OutputSpec: Codable, Sendable, Equatable {
     public var format: String
