@@ -173,6 +173,41 @@ import TestSupport
         #expect(leftovers.isEmpty)
     }
 
+    @Test func teardownStillCleansUpAfterCtrlC() throws {
+        let server = try FixtureServer()
+        let script = try CLI.writeScenario("""
+            import SwiftLoad
+            @main struct Cleanup: LoadTest {
+                static let options = Options(scenarios: ["s": .constantVUs(2, duration: .seconds(60))])
+                static func base(_ vu: VU) -> String { vu.env["TARGET", default: "http://127.0.0.1:9"] }
+                static func setup(_ vu: VU) async throws -> (any Sendable)? {
+                    _ = try await vu.http.get(base(vu) + "/ok", name: "create data")
+                    return "batch-7"
+                }
+                static func iteration(_ vu: VU) async throws {
+                    _ = try await vu.http.get(base(vu) + "/delay?ms=50", name: "work")
+                }
+                static func teardown(_ vu: VU) async throws {
+                    let id = try vu.setupData.get(String.self)
+                    _ = try await vu.http.get(base(vu) + "/ok?delete=" + id, name: "delete data")
+                }
+            }
+            """)
+        let dir = URL(fileURLWithPath: script).deletingLastPathComponent().path
+        _ = try CLI.run(["inspect", script, "-q"], in: dir)
+        let child = try CLI.start(["run", script, "-e", "TARGET=\(server.base)", "-o", "json=r.json", "--progress-interval", "1"],
+                                  in: dir)
+        #expect(child.waitForOutput(timeout: 30) { _ in child.stderr.contains("running") })
+        child.signal(SIGINT)
+        #expect(child.wait(timeout: 20) == 130)
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/r.json"))
+        let doc = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let counts = Dictionary(uniqueKeysWithValues: (doc["byName"] as? [[String: Any]] ?? []).map { ($0["name"] as? String ?? "", $0["count"] as? Int ?? 0) })
+        #expect(counts["create data"] == 1)
+        #expect(counts["delete data"] == 1, "\(counts)")
+        #expect((counts["work"] ?? 0) > 0)
+    }
+
     @Test func progressIsLineOrientedWithoutATerminalAndQuietSilencesIt() throws {
         let server = try FixtureServer()
         let script = try CLI.writeScenario(Self.quick)

@@ -41,10 +41,14 @@ public enum LoadRunner {
         let setupBox = SetupBox()
         var phases: [Recorder] = []
         if let setup = hooks.setup {
-            let (recorder, failure) = runPhase("setup", settings: settings, env: env) { vu in
+            let (recorder, failure, signal) = runPhase("setup", settings: settings, env: env, watchSignals: handleSignals) { vu in
                 setupBox.set(try await setup(vu))
             }
             phases.append(recorder)
+            if signal != 0 {
+                throw ConfigurationError(["interrupted by \(signal == SIGTERM ? "SIGTERM" : "SIGINT") during setup; no load was sent"],
+                                         exitCode: signal == SIGTERM ? ExitCode.terminated : ExitCode.interrupted)
+            }
             if let failure { throw ConfigurationError(["setup failed: \(failure)"], exitCode: ExitCode.runtimeFailure) }
         }
         let setupData = SetupData(setupBox.get())
@@ -63,6 +67,7 @@ public enum LoadRunner {
         var interruptReason: String?
         var abortExitCode: Int?
         var giveUpAt: UInt64?
+        var secondSignal = false
         while !aggregator.allFinished {
             let signal: Int32
             if handleSignals {
@@ -78,6 +83,7 @@ public enum LoadRunner {
                     workers.forEach { $0.interruptFromOutside() }
                     giveUpAt = MonotonicClock.now() &+ 5_000_000_000
                 } else {
+                    secondSignal = true
                     break   // a second signal: stop waiting and report what arrived
                 }
             }
@@ -99,9 +105,11 @@ public enum LoadRunner {
         let elapsed = Double(MonotonicClock.now() &- testStart) / 1e9
         progress?.finish()
 
-        // teardown() runs after the load, unless a signal asked to stop.
-        if let teardown = hooks.teardown, interruptReason != "SIGINT", interruptReason != "SIGTERM" {
-            let (recorder, failure) = runPhase("teardown", settings: settings, env: env, setupData: setupData) { vu in
+        // teardown() runs after the load, also after Ctrl-C (it cleans up what setup made, as in
+        // k6); a second signal, before or during it, skips it.
+        if let teardown = hooks.teardown, !secondSignal {
+            let (recorder, failure, _) = runPhase("teardown", settings: settings, env: env, setupData: setupData,
+                                                  watchSignals: handleSignals) { vu in
                 try await teardown(vu)
             }
             phases.append(recorder)
@@ -178,14 +186,15 @@ public enum LoadRunner {
     }
 
     /// Runs `body` once on a single VU in a scenario named `name` (set-up and tear-down) and
-    /// returns what it recorded and its error, if any. Bounded by a minute, as k6's setupTimeout.
+    /// returns what it recorded, its error if any, and the stop signal that interrupted it (or
+    /// 0). Bounded by a minute, as k6's setupTimeout.
     private static func runPhase(_ name: String, settings: HTTPSettings, env: Environment,
-                                 setupData: SetupData = SetupData(nil),
-                                 _ body: @escaping @Sendable (VU) async throws -> Void) -> (Recorder, String?) {
+                                 setupData: SetupData = SetupData(nil), watchSignals: Bool,
+                                 _ body: @escaping @Sendable (VU) async throws -> Void) -> (Recorder, String?, Int32) {
         let failure = FailureBox()
         let options = Options(scenarios: [name: .perVUIterations(vus: 1, iterations: 1, maxDuration: .seconds(60),
                                                                  gracefulStop: .zero)])
-        guard let plan = try? ExecutionPlan.make(options: options, workers: 1) else { return (Recorder(), nil) }
+        guard let plan = try? ExecutionPlan.make(options: options, workers: 1) else { return (Recorder(), nil, 0) }
         let mailbox = SnapshotMailbox()
         let worker = Worker(index: 0, plan: plan, settings: settings, env: env, testStart: MonotonicClock.now(),
                             mailbox: mailbox, setupData: setupData) { vu in
@@ -194,8 +203,17 @@ public enum LoadRunner {
         worker.start()
         let totals = Recorder()
         var finished = false
+        var signal: Int32 = 0
         while !finished {
-            usleep(2_000)
+            if watchSignals {
+                let s = sl_wait_stop_signal(2_000_000)
+                if s != 0 && signal == 0 {
+                    signal = s
+                    worker.interruptFromOutside()
+                }
+            } else {
+                usleep(2_000)
+            }
             for s in mailbox.takeAll() {
                 totals.merge(s.recorder)
                 if s.isFinal { finished = true }
@@ -204,7 +222,7 @@ public enum LoadRunner {
         // The phase's requests stay (under scenario `name`); its single iteration is not load and
         // must not count towards `iterations` or `vus_max`.
         totals.scenarios.removeValue(forKey: name)
-        return (totals, failure.get())
+        return (totals, signal == 0 ? failure.get() : nil, signal)
     }
 
     /// Parses the script's and the command line's thresholds, collecting every syntax error.
