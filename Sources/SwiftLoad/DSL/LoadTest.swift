@@ -17,8 +17,7 @@
 /// The optional hooks: `setup` runs once before any scenario starts, on a VU of its own (its
 /// requests are counted under the scenario `setup`), and what it returns reaches every VU as
 /// `vu.setupData`; `teardown` runs once after the load (also after Ctrl-C; a second one skips
-/// it). `vuSetup` and `vuTeardown` run on each VU
-/// before its first and after its last iteration.
+/// it). `vuSetup` and `vuTeardown` run on each VU before its first and after its last iteration.
 public protocol LoadTest: SendableMetatype {
     static var options: Options { get }
     static func iteration(_ vu: VU) async throws
