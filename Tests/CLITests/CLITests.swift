@@ -88,7 +88,7 @@ import TestSupport
         // The JSON report is where it was asked to be, complete.
         let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/out/first.json"))
         let doc = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(doc["schemaVersion"] as? Int == 1)
+        #expect(doc["schemaVersion"] as? Int == 2)
         #expect((doc["requests"] as? [String: Any])?["count"] as? Int ?? 0 > 5)
         #expect((doc["run"] as? [String: Any])?["script"] as? String == script)
         // Editing the script means compiling again.

@@ -1,12 +1,21 @@
 import Foundation
 import Synchronization
+import Testing
 @testable import SwiftLoad
 import TestSupport
 
 /// Runs a load test in this process, the way a compiled scenario does (minus signals).
 func runLoad(_ options: Options, config: RunConfig = RunConfig(quiet: true), hooks: TestHooks = TestHooks(),
              _ script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void) throws(ConfigurationError) -> RunResult {
-    try LoadRunner.run(script: script, options: options, config: config, hooks: hooks)
+    let result = try LoadRunner.run(script: script, options: options, config: config, hooks: hooks)
+    // Every result a test produces must match the published schema.
+    do {
+        let problems = SchemaValidator.shared.problems(in: try JSONReport.encode(result))
+        if !problems.isEmpty { Issue.record("the result does not match schema/result.schema.json: \(problems)") }
+    } catch {
+        Issue.record("the result does not encode: \(error)")
+    }
+    return result
 }
 
 /// Values VUs report from their worker threads, collected for the test to inspect.

@@ -69,7 +69,7 @@ import TestSupport
         let result = try runLoad(Options(scenarios: ["s": .constantArrivalRate(50, duration: .seconds(3), preAllocatedVUs: 5)])) { vu in
             _ = try await vu.http.get(url, name: "ok")
         }
-        #expect(result.schemaVersion == 1)
+        #expect(result.schemaVersion == 2)
         #expect(result.timeSeries.count >= 3)
         #expect(result.timeSeries.reduce(0) { $0 + $1.requests } == result.requests.count)
         let series = try #require(result.histograms.series.first { $0.name == "ok" })

@@ -142,6 +142,35 @@ public final class VU: @unchecked Sendable {
         }
     }
 
+    /// The scheme, host and port the last request went to, as its URL spells them.
+    private var lastOrigin = ""
+
+    /// Records where requests go, for the report: only when the origin changes, so the cost per
+    /// request is one prefix comparison.
+    func noteTarget(_ url: String, grpc: Bool = false) {
+        let u = url.utf8, o = lastOrigin.utf8
+        if !o.isEmpty, u.starts(with: o) {
+            let next = u.dropFirst(o.count).first
+            if next == nil || next == UInt8(ascii: "/") || next == UInt8(ascii: "?") { return }
+        }
+        let origin = Self.origin(of: url)
+        lastOrigin = origin
+        var shown = origin
+        if grpc {
+            if shown.hasPrefix("https://") { shown = "grpcs://" + shown.dropFirst(8) }
+            else if shown.hasPrefix("http://") { shown = "grpc://" + shown.dropFirst(7) }
+        }
+        context.recorder.targets.insert(shown)
+    }
+
+    /// `scheme://authority` of `url` (the whole string when it has no path).
+    static func origin(of url: String) -> String {
+        guard let sep = url.range(of: "://") else { return url }
+        let rest = url[sep.upperBound...]
+        let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        return String(url[..<end])
+    }
+
     func checkRunning() throws {
         if isInterrupted { throw Interrupted() }
     }
@@ -150,6 +179,7 @@ public final class VU: @unchecked Sendable {
     /// `http://` (unless the test asks for libcurl), libcurl otherwise.
     nonisolated(nonsending) func perform(_ request: Request) async throws -> Response {
         let url = request.fullURL
+        noteTarget(url)
         if cookies.isEnabled {
             return try await performWithCookies(request, url: url)
         }

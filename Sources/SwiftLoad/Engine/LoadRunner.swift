@@ -26,7 +26,8 @@ public enum LoadRunner {
     /// - Throws: `ConfigurationError` for any problem in the options or thresholds, all at once.
     public static func run(script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void, options: Options,
                            config: RunConfig, hooks: TestHooks = TestHooks(), handleSignals: Bool = false,
-                           progress: ProgressView? = nil) throws(ConfigurationError) -> RunResult {
+                           progress: ProgressView? = nil,
+                           onPoint: ((TimeSeriesPoint) -> Void)? = nil) throws(ConfigurationError) -> RunResult {
         let (effective, thresholds, sources, plan) = try prepare(options: options, config: config)
 
         CurlMulti.globalInit()
@@ -64,6 +65,15 @@ public enum LoadRunner {
         progress?.begin(plan: plan)
         workers.forEach { $0.start() }
 
+        // Each closed one-second point goes to `onPoint` once, as soon as it closes.
+        var emitted = 0
+        func emitPoints() {
+            guard let onPoint else { return }
+            while emitted < aggregator.points.count {
+                onPoint(aggregator.points[emitted])
+                emitted += 1
+            }
+        }
         var interruptReason: String?
         var abortExitCode: Int?
         var giveUpAt: UInt64?
@@ -97,11 +107,13 @@ public enum LoadRunner {
                 giveUpAt = MonotonicClock.now() &+ 5_000_000_000
             }
             for s in mailbox.takeAll() { aggregator.add(s) }
+            emitPoints()
             progress?.update(aggregator: aggregator, now: MonotonicClock.now())
             if let g = giveUpAt, MonotonicClock.now() > g { break }
         }
         for s in mailbox.takeAll() { aggregator.add(s) }
         aggregator.flush()
+        emitPoints()
         let elapsed = Double(MonotonicClock.now() &- testStart) / 1e9
         progress?.finish()
 

@@ -67,7 +67,16 @@ public struct OutputSpec: Codable, Sendable, Equatable {
     }
 
     /// The formats `--out` accepts.
-    public static let formats = ["json"]
+    public static let formats = ReportWriter.formats.map(\.name)
+
+    /// The file name ending a report of `format` gets when `--out` names no path.
+    public static func defaultSuffix(_ format: String) -> String {
+        switch format {
+        case "junit": return ".xml"
+        case "summary": return "-summary.json"
+        default: return "." + format
+        }
+    }
 }
 
 /// Quick-run overrides from the command line (`--vus`, `--duration`, `--rate`, `--iterations`).

@@ -14,6 +14,22 @@ enum ScriptMain {
         } else {
             config = RunConfig(scriptPath: CommandLine.arguments.first)
         }
+        // Every report must have somewhere to go before any load is sent.
+        do {
+            try ReportWriter.preflight(config.outputs.flatMap { o -> [String] in
+                o.format == "csv" ? [CSVReport.paths(o.path).stats, CSVReport.paths(o.path).history, CSVReport.paths(o.path).failures] : [o.path]
+            })
+        } catch {
+            fail("\(error) (nothing was run)", code: LoadRunner.ExitCode.usage)
+        }
+        var streams: [NDJSONStream] = []
+        for output in config.outputs where output.format == "ndjson" {
+            do {
+                streams.append(try NDJSONStream(path: output.path))
+            } catch {
+                fail("\(error) (nothing was run)", code: LoadRunner.ExitCode.usage)
+            }
+        }
         let progress = ProgressView.automatic(quiet: config.quiet, plainEverySeconds: config.plainProgressInterval)
         ScriptLocation.set(scriptPath: config.scriptPath)
         if config.inspectOnly {
@@ -27,8 +43,11 @@ enum ScriptMain {
         }
         let result: RunResult
         do {
+            let scenarioNames = config.overrides.apply(to: T.options).scenarios.keys.sorted()
+            for s in streams { s.start(script: config.scriptPath, scenarios: scenarioNames) }
             result = try LoadRunner.run(script: { try await T.iteration($0) }, options: T.options, config: config,
-                                        hooks: T.hooks, handleSignals: true, progress: progress)
+                                        hooks: T.hooks, handleSignals: true, progress: progress,
+                                        onPoint: streams.isEmpty ? nil : { p in for s in streams { s.point(p) } })
         } catch {
             for problem in error.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
             exit(Int32(error.exitCode))
@@ -39,12 +58,10 @@ enum ScriptMain {
             FileHandle.standardError.write(Data("error: run stopped: \(reason)\n".utf8))
         }
         var code = result.exitCode
+        for s in streams { s.end(result) }
         for output in config.outputs {
             do {
-                switch output.format {
-                case "json": try JSONReport.write(result, to: output.path)
-                default: throw AtomicFile.WriteError(path: output.path, reason: "unknown format \(output.format)")
-                }
+                if output.format != "ndjson" { try ReportWriter.write(result, format: output.format, to: output.path) }
                 FileHandle.standardError.write(Data("wrote \(output.format) report: \(output.path)\n".utf8))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -15,6 +15,8 @@ final class Recorder {
     var goaways = 0
     /// HTTP/2 streams the server refused (REFUSED_STREAM, or beyond a GOAWAY) and that were sent again.
     var refusedStreams = 0
+    /// Where requests went (`scheme://host:port`), noted when a VU's target changes.
+    var targets: Set<String> = []
 
     /// The metrics for a series, created on first use.
     @inline(__always)
@@ -55,6 +57,7 @@ final class Recorder {
         for (name, s) in o.scenarios { scenario(name).merge(s) }
         interruptedRequests += o.interruptedRequests
         goaways += o.goaways
+        targets.formUnion(o.targets)
         refusedStreams += o.refusedStreams
     }
 

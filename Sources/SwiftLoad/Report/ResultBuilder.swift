@@ -20,7 +20,7 @@ struct ResultBuilder {
             schemaVersion: RunResult.currentSchemaVersion,
             tool: ToolInfo(name: "swiftload", version: SwiftLoadVersion.current, libcurl: Self.libcurlVersion),
             run: RunInfo(
-                script: config.scriptPath, startTime: Self.iso8601(startTime),
+                script: config.scriptPath, targets: totals.targets.sorted(), startTime: Self.iso8601(startTime),
                 durationSeconds: elapsedSeconds,
                 plannedDurationSeconds: Double(plan.plannedDuration) / 1e9,
                 interrupted: interruptReason != nil, interruptReason: interruptReason,

@@ -2,7 +2,7 @@
 /// `schema/result.schema.json`). Reports of every format are rendered from this value.
 public struct RunResult: Codable, Sendable {
     /// Bumped on any change a reader of older files could trip over.
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     public var schemaVersion: Int
     public var tool: ToolInfo
@@ -37,6 +37,8 @@ public struct ToolInfo: Codable, Sendable {
 public struct RunInfo: Codable, Sendable {
     /// The scenario file as given on the command line.
     public var script: String?
+    /// Where requests went: `scheme://host:port` (`grpc://` for gRPC), sorted.
+    public var targets: [String]
     /// Wall-clock start, ISO 8601 in UTC.
     public var startTime: String
     public var durationSeconds: Double

@@ -22,6 +22,7 @@ enum GRPCCall {
             o.grpcStatus = .invalidArgument
             return response(o, inFlight, method: method, vu: vu, stream: nil)
         }
+        vu.noteTarget(url, grpc: true)
         let settings = vu.context.http
         let timeoutText = deadline.map(GRPCFraming.timeoutHeader)
         let key = VU.H2BlockKey(method: .post, url: inFlight.url, headers: metadata, contentType: timeoutText)
