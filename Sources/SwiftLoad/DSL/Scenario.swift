@@ -91,15 +91,26 @@ public struct Scenario: Sendable {
     /// Added to every request, check and iteration of the scenario.
     public var tags: [String: String]
     /// The iteration this scenario runs; nil runs the test's `iteration`.
-    public var exec: (@Sendable (VU) async throws -> Void)?
+    public var exec: (nonisolated(nonsending) @Sendable (VU) async throws -> Void)? {
+        get { ownIteration?.body }
+        set { ownIteration = newValue.map(OwnIteration.init) }
+    }
+
+    /// `exec`, boxed: a closure inside an Optional is stored at the most general abstraction and
+    /// every call would go through conversion thunks; inside a struct it is called directly.
+    /// `nonisolated(nonsending)` keeps it on the VU's worker without an executor hop.
+    struct OwnIteration: Sendable {
+        let body: nonisolated(nonsending) @Sendable (VU) async throws -> Void
+    }
+    var ownIteration: OwnIteration?
 
     public init(executor: Executor, gracefulStop: Duration = .seconds(30), startTime: Duration = .zero,
-                tags: [String: String] = [:], exec: (@Sendable (VU) async throws -> Void)? = nil) {
+                tags: [String: String] = [:], exec: (nonisolated(nonsending) @Sendable (VU) async throws -> Void)? = nil) {
         self.executor = executor
         self.gracefulStop = gracefulStop
         self.startTime = startTime
         self.tags = tags
-        self.exec = exec
+        self.ownIteration = exec.map(OwnIteration.init)
     }
 
     // MARK: executors
@@ -173,9 +184,9 @@ public struct Scenario: Sendable {
     }
 
     /// Runs `iteration` instead of the test's `iteration`.
-    public func running(_ iteration: @escaping @Sendable (VU) async throws -> Void) -> Scenario {
+    public func running(_ iteration: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void) -> Scenario {
         var s = self
-        s.exec = iteration
+        s.ownIteration = OwnIteration(body: iteration)
         return s
     }
 

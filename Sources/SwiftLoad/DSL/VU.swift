@@ -1,3 +1,5 @@
+import Glibc
+
 /// Thrown by every request and sleep once the run is stopping and the iteration's grace period
 /// is over (or on Ctrl-C). Let it propagate: the iteration is counted as interrupted, not failed.
 public struct Interrupted: Error, Sendable, CustomStringConvertible {
@@ -84,8 +86,7 @@ public final class VU: @unchecked Sendable {
     public var random: VURandom
     /// When the current iteration started (its scheduled start in open models).
     var iterationStart: UInt64 = 0
-    private var keyCache: (name: String, tags: [String: String], group: String, key: SeriesKey)?
-    private var metricsCache: (recorder: ObjectIdentifier, key: SeriesKey, metrics: RequestMetrics)?
+    private var seriesCache: (name: String, tags: [String: String], group: String, slot: SeriesSlot)?
 
     init(id: Int, scenario: String, tags: [String: String] = [:], context: WorkerContext) {
         self.id = id
@@ -105,21 +106,15 @@ public final class VU: @unchecked Sendable {
         return passed
     }
 
-    /// The series a request named `name` with `tags` belongs to (cached: most iterations repeat it).
-    func seriesKey(name: String, tags: [String: String]) -> SeriesKey {
-        if let c = keyCache, c.name == name, c.group == groupPath, c.tags == tags { return c.key }
-        let key = SeriesKey(name: name, group: groupPath, scenario: scenario, tags: SeriesKey.tags(scenarioTags, tags))
-        keyCache = (name, tags, groupPath, key)
-        return key
-    }
-
-    /// The current interval's metrics for `key`.
-    func requestMetrics(_ key: SeriesKey) -> RequestMetrics {
-        let recorder = context.recorder
-        if let c = metricsCache, c.recorder == ObjectIdentifier(recorder), c.key == key { return c.metrics }
-        let m = recorder.request(key)
-        metricsCache = (ObjectIdentifier(recorder), key, m)
-        return m
+    /// The series a request named `name` with `tags` belongs to (cached: most iterations repeat
+    /// the last request's name, group and tags).
+    func series(name: String, tags: [String: String]) -> SeriesSlot {
+        if let c = seriesCache, c.name == name, c.group == groupPath, (tags.isEmpty && c.tags.isEmpty) || c.tags == tags {
+            return c.slot
+        }
+        let slot = SeriesSlot(SeriesKey(name: name, group: groupPath, scenario: scenario, tags: SeriesKey.tags(scenarioTags, tags)))
+        seriesCache = (name, tags, groupPath, slot)
+        return slot
     }
 
     /// Records several named checks on `value`; true when all passed.
@@ -148,11 +143,15 @@ public final class VU: @unchecked Sendable {
     /// Records where requests go, for the report: only when the origin changes, so the cost per
     /// request is one prefix comparison.
     func noteTarget(_ url: String, grpc: Bool = false) {
-        let u = url.utf8, o = lastOrigin.utf8
-        if !o.isEmpty, u.starts(with: o) {
-            let next = u.dropFirst(o.count).first
-            if next == nil || next == UInt8(ascii: "/") || next == UInt8(ascii: "?") { return }
-        }
+        // Bytes, not String.hasPrefix (which compares Unicode-aware); the byte after the origin
+        // must end it, so http://host:80 is not taken for http://host:8080.
+        let same = url.utf8.withContiguousStorageIfAvailable { u in
+            lastOrigin.utf8.withContiguousStorageIfAvailable { o -> Bool in
+                guard !o.isEmpty, u.count >= o.count, memcmp(u.baseAddress!, o.baseAddress!, o.count) == 0 else { return false }
+                return u.count == o.count || u[o.count] == UInt8(ascii: "/") || u[o.count] == UInt8(ascii: "?")
+            } ?? false
+        } ?? false
+        if same { return }
         let origin = Self.origin(of: url)
         lastOrigin = origin
         var shown = origin

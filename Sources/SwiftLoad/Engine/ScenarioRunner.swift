@@ -69,6 +69,17 @@ class ScenarioRunner: @unchecked Sendable {
         for vu in vus { vu.interrupt() }
     }
 
+    /// The current interval's metrics of this scenario, looked up once per interval rather than
+    /// hashed by name on every iteration.
+    private var metricsSlot: (recorder: UInt64, metrics: ScenarioMetrics)?
+    final func scenarioMetrics() -> ScenarioMetrics {
+        let recorder = context.recorder
+        if let s = metricsSlot, s.recorder == recorder.serial { return s.metrics }
+        let m = recorder.scenario(plan.name)
+        metricsSlot = (recorder.serial, m)
+        return m
+    }
+
     /// Creates VU number `index` of this worker's share.
     final func makeVU(index: Int) -> VU {
         let vu = VU(id: plan.vuID(worker: context.index, index: index), scenario: plan.name,
@@ -168,7 +179,7 @@ class ScenarioRunner: @unchecked Sendable {
         }
         ctx.activeIterations -= 1
         vu.scheduledStart = nil
-        let m = ctx.recorder.scenario(plan.name)
+        let m = scenarioMetrics()
         if interrupted {
             m.interrupted += 1
             return

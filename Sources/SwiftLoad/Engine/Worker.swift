@@ -57,7 +57,9 @@ final class Worker: DeadlineSource, @unchecked Sendable {
         loop.addDeadlineSource(self)
         for scenario in plan.scenarios where index < scenario.participants {
             let runner: ScenarioRunner
-            let iteration = scenario.scenario.exec ?? script
+            // Not `exec ?? script`: `??` is generic and would wrap the closure in thunks.
+            let iteration: nonisolated(nonsending) @Sendable (VU) async throws -> Void
+            if let own = scenario.scenario.ownIteration { iteration = own.body } else { iteration = script }
             switch scenario.scenario.executor {
             case .constantVUs, .sharedIterations, .perVUIterations:
                 runner = ConstantVUsRunner(plan: scenario, worker: self, script: iteration)

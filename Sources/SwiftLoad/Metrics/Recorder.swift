@@ -1,9 +1,14 @@
+import Synchronization
 /// One worker's metrics for one interval.
 ///
 /// Only the worker's thread touches a recorder until the 1 Hz tick hands it to the aggregator and
 /// the worker starts a fresh one, so there are no locks on the hot path. The aggregator reuses the
 /// same type, with `merge`, for run totals.
 final class Recorder {
+    /// Unique for the life of the process. Caches of "this interval's metrics" compare it, not
+    /// the object's address: a freed recorder's address can come back as the next interval's.
+    let serial = Recorder.nextSerial.add(1, ordering: .relaxed).newValue
+    private static let nextSerial = Atomic<UInt64>(0)
     var requests: [SeriesKey: RequestMetrics] = [:]
     var checks: [CheckKey: CheckTally] = [:]
     var scenarios: [String: ScenarioMetrics] = [:]

@@ -48,3 +48,23 @@ struct GroupKey: Hashable, Sendable {
     var path: String
     var scenario: String
 }
+
+/// A VU's handle on one series: its key, and the current interval's metrics for it, found once
+/// per interval rather than hashed per request.
+final class SeriesSlot {
+    let key: SeriesKey
+    private var recorder: UInt64 = 0
+    private var metrics: RequestMetrics?
+
+    init(_ key: SeriesKey) { self.key = key }
+
+    /// The metrics for this series in `recorder` (the worker's current interval).
+    @inline(__always)
+    func metrics(in recorder: Recorder) -> RequestMetrics {
+        if recorder.serial == self.recorder, let m = metrics { return m }
+        let m = recorder.request(key)
+        self.recorder = recorder.serial
+        metrics = m
+        return m
+    }
+}

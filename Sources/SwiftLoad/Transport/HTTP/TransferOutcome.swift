@@ -1,6 +1,7 @@
 /// The request a transport is working on: what the metrics need besides the outcome.
 struct RequestInFlight {
-    var key = SeriesKey(name: "", group: "", scenario: "", tags: [])
+    /// Set for every request a transport sends; the default only fills idle connections.
+    var series = SeriesSlot(SeriesKey(name: "", group: "", scenario: "", tags: []))
     var url = ""
     var intendedStart: UInt64 = 0
     var actualStart: UInt64 = 0
@@ -9,10 +10,10 @@ struct RequestInFlight {
     init() {}
 
     /// Captures `request` starting now; the VU supplies the intended start (open models).
-    var name: String { key.name }
+    var name: String { series.key.name }
 
     init(_ request: Request, url: String, vu: VU) {
-        key = vu.seriesKey(name: request.metricName, tags: request.tags)
+        series = vu.series(name: request.metricName, tags: request.tags)
         self.url = url
         expectedStatuses = request.expectedStatuses ?? 0...399
         let now = MonotonicClock.now()
@@ -61,7 +62,7 @@ struct TransferOutcome {
         let durationNs = end &- r.intendedStart
         let serviceNs = end &- r.actualStart
 
-        let m = vu.requestMetrics(r.key)
+        let m = r.series.metrics(in: vu.context.recorder)
         m.requests += 1
         m.bytesReceived += bytesReceived
         m.bytesSent += bytesSent
