@@ -14,12 +14,12 @@ struct SwiftLoadCLI: ParsableCommand {
 
               swiftload run scenarios/quickstart.swift --env TARGET=http://127.0.0.1:8080
 
-            Exit codes: 0 ok, 99 thresholds failed, 2 usage, option, script or data errors,
+            Exit codes: 0 ok, 99 thresholds failed (compare: a regression), 2 usage, option, script or data errors,
             1 runtime failure, 108 aborted by the script, 130 interrupted (Ctrl-C),
             143 terminated (SIGTERM).
             """,
         version: VersionCommand.versionLine,
-        subcommands: [RunCommand.self, InspectCommand.self, ReportCommand.self, VersionCommand.self])
+        subcommands: [RunCommand.self, InspectCommand.self, ReportCommand.self, CompareCommand.self, VersionCommand.self])
 
     static func main() {
         do {

@@ -41,7 +41,12 @@ import TestSupport
     @Test func nonOKStatusesAreClassifiedByCodeName() throws {
         let server = try GRPCFixture()
         let target = server.address
-        let result = try runLoad(Options(scenarios: ["s": .constantVUs(2, iterations: 4)])) { vu in
+        let result = try runLoad(Options(scenarios: ["s": .constantVUs(2, iterations: 4)], thresholds: [
+            "grpc_reqs{status:UNAVAILABLE}": "count == 4",
+            "grpc_reqs{status:5,name:missing}": "count == 4",
+            "grpc_reqs{status:OK}": "count > 0",          // fails: none succeeded
+            "grpc_reqs": "count == 16",
+        ])) { vu in
             var missing = Inference_ModelInferRequest()
             missing.modelName = "missing"      // NOT_FOUND, trailers-only
             let a = try await vu.grpc.unary(target, Self.infer, missing, name: "missing")
@@ -64,6 +69,11 @@ import TestSupport
         #expect(result.errorCount(.grpc(.unimplemented)) == 4)
         #expect(result.errors.contains { $0.errorClass == "grpc_unavailable" && $0.sample == "overloaded, try later" })
         #expect(result.requests.grpcStatuses == ["NOT_FOUND": 4, "UNAVAILABLE": 4, "DEADLINE_EXCEEDED": 4, "UNIMPLEMENTED": 4])
+        // Thresholds address gRPC status counts by code name or number.
+        let verdicts = Dictionary(uniqueKeysWithValues: result.thresholds.map { ($0.metric, $0.passed) })
+        #expect(verdicts == ["grpc_reqs{status:UNAVAILABLE}": true, "grpc_reqs{status:5,name:missing}": true,
+                             "grpc_reqs{status:OK}": false, "grpc_reqs": true])
+        #expect(result.exitCode == 99)
     }
 
     @Test func largeMessagesFlowBothWaysAndOversizedOnesAreRefused() throws {

@@ -14,6 +14,9 @@ Keep-alive, one asyncio loop. Routes (query parameters in brackets):
   /close-after             200 "bye" with Connection: close
   /echo                    200, JSON of the method, path, headers and body received
   /redirect?to=PATH        302 to PATH
+  /model                   200 after a model-like latency: 4 ms plus an exponential tail
+                           (mean 2 ms), times the slowdown factor
+  /slowdown?factor=F       sets the slowdown factor (1 at start): a regression on demand
   /stats                   JSON {"requests": N} counted since start (this request excluded)
   /reset                   sets the counter to zero
 
@@ -23,11 +26,13 @@ gone (so a crashed test run leaves no server behind).
 import asyncio
 import json
 import os
+import random
 import signal
 import sys
 from urllib.parse import parse_qs, urlsplit
 
 COUNT = {"requests": 0}
+SLOWDOWN = {"factor": 1.0}
 
 
 def response(status, body=b"", headers=None, reason="OK"):
@@ -73,6 +78,10 @@ class Conn(asyncio.Protocol):
         if path == "/stats":
             self.t.write(response(200, json.dumps(COUNT).encode(), {"Content-Type": "application/json"}))
             return
+        if path == "/slowdown":
+            SLOWDOWN["factor"] = float(q.get("factor", "1"))
+            self.t.write(response(200, json.dumps(SLOWDOWN).encode(), {"Content-Type": "application/json"}))
+            return
         if path == "/reset":
             COUNT["requests"] = 0
             self.t.write(response(200, b"reset"))
@@ -81,10 +90,13 @@ class Conn(asyncio.Protocol):
         send = self.t.write
         if path == "/ok":
             send(response(200, b"ok"))
-        elif path == "/delay":
+        elif path in ("/delay", "/model"):
             loop = asyncio.get_running_loop()
             self.busy = True
-            due = loop.time() + int(q.get("ms", "50")) / 1000.0
+            if path == "/delay":
+                due = loop.time() + int(q.get("ms", "50")) / 1000.0
+            else:
+                due = loop.time() + (0.004 + random.expovariate(500)) * SLOWDOWN["factor"]
 
             def reply():
                 self.busy = False

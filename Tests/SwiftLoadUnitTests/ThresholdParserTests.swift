@@ -19,6 +19,11 @@ import Testing
         ("dropped_iterations:count==0", "dropped_iterations", "count", .equal, 0.0),
         ("iteration_duration{scenario:browse}:p(95)<1s", "iteration_duration{scenario:browse}", "p(95)", .less, 1000.0),
         ("http_req_duration{name:http://127.0.0.1:8080/x}:p(50)!=3", "http_req_duration{name:http://127.0.0.1:8080/x}", "p(50)", .notEqual, 3.0),
+        ("grpc_reqs{status:UNAVAILABLE}:count==0", "grpc_reqs{status:UNAVAILABLE}", "count", .equal, 0.0),
+        ("grpc_reqs{status:14,name:infer}:rate<0.5", "grpc_reqs{status:14,name:infer}", "rate", .less, 0.5),
+        ("http_reqs{status:503}:count<10", "http_reqs{status:503}", "count", .less, 10.0),
+        ("http_req_waiting{name:infer,model:iris}:p(95)<20ms", "http_req_waiting{name:infer,model:iris}", "p(95)", .less, 20.0),
+        ("group_duration{group:checkout}:avg<2s", "group_duration{group:checkout}", "avg", .less, 2000.0),
     ])
     func parsesValidThresholds(input: String, key: String, aggregation: String, comparison: Threshold.Comparison, bound: Double) throws {
         let t = try ThresholdParser.parse(input)
@@ -26,6 +31,19 @@ import Testing
         #expect(t.aggregation.description == aggregation)
         #expect(t.comparison == comparison)
         #expect(abs(t.bound - bound) < 1e-9)
+    }
+
+    @Test(arguments: [
+        ("http_req_duration:p(99)<50ms abortOnFail", 0.0),
+        ("http_req_duration:p(99)<50ms abortOnFail(10s)", 10.0),
+        ("http_req_failed:rate<1%  abortOnFail( 500ms )", 0.5),
+        ("checks:rate>0.9 abortOnFail(2m)", 120.0),
+    ])
+    func abortOnFailWithAnOptionalDelay(input: String, delay: Double) throws {
+        let t = try ThresholdParser.parse(input)
+        #expect(t.abortOnFail)
+        #expect(t.abortDelaySeconds == delay)
+        #expect(try !ThresholdParser.parse("http_req_duration:p(99)<50ms").abortOnFail)
     }
 
     @Test func scriptFormSplitsKeyAndCondition() throws {
@@ -59,6 +77,24 @@ import Testing
         (":p(99)<1", "missing metric name", 1),
         ("http_req_duration:", "missing condition", 19),
         ("http_req_duration:bogus<1", "unknown aggregation \"bogus\"", 19),
+        ("http_req_duration:p(99)<1ms abortOnFail(", "expected a delay", 41),
+        ("http_req_duration:p(99)<1ms abortOnFail(10)", "needs a unit", 43),
+        ("http_req_duration:p(99)<1ms abortOnFail(10h)", "unknown unit \"h\"", 43),
+        ("http_req_duration:p(99)<1ms abortOnFail(10s", "expected ')'", 44),
+        ("http_req_duration:p(99)<1ms abortOnFail(-1s)", "expected a delay", 41),
+        ("http_req_duration:p(99)<1ms abortOnFail(1s) x", "unexpected \"x\"", 45),
+        ("http_req_duration:p(99)<1ms abortonfail", "unexpected \"abortonfail\"", 29),
+        ("http_req_duration:p(99)<1ms ,abortOnFail", "unexpected \",abortOnFail\"", 29),
+        ("grpc_reqs{status:BUSY}:count==0", "unknown gRPC status \"BUSY\"", 1),
+        ("grpc_reqs{status:17}:count==0", "unknown gRPC status \"17\"", 1),
+        ("http_reqs{status:OK}:count==0", "an HTTP status filter takes a number", 1),
+        ("grpc_reqs:p(99)<1", "p(99) does not apply to grpc_reqs", 11),
+        ("http_req_duration{status:200}:p(99)<1", "cannot be filtered by \"status\"", 19),
+        ("http_req_duration{name:a}{name:b}:p(99)<1", "unexpected '{' or '}' inside the filter", 19),
+        ("http_req_duration:p()<1", "expected a percentile", 21),
+        ("http_req_duration:p(1e3)<1", "expected ')'", 22),
+        ("http_req_duration:avg<1..2", "expected a number", 23),
+        ("http_req_duration:avg<<1", "unknown comparison \"<<\"", 22),
     ])
     func rejectsMalformedThresholdsPointingAtTheColumn(input: String, reason: String, column: Int) {
         do {
@@ -72,18 +108,41 @@ import Testing
     }
 
     @Test func randomInputsNeverCrashTheParser() {
-        // A short fuzz run: any string either parses or throws a syntax error with a column
-        // inside (or one past) the input.
+        // A fuzz run of three seconds: random strings over the grammar's alphabet, and valid
+        // thresholds with characters inserted, deleted and swapped. Any input either parses or
+        // throws a syntax error whose column lies inside the input (or one past its end).
         var rng = SystemRandomNumberGenerator()
-        let alphabet = Array("http_req_duration{}:,()<>=!. 0123456789msu%avgpcountrateheckname") + ["µ", "é", "\u{0}"]
-        for _ in 0..<20_000 {
-            let length = Int.random(in: 0...40, using: &rng)
-            let s = String((0..<length).map { _ in alphabet.randomElement(using: &rng)! })
+        let alphabet = Array("http_req_duration{}:,()<>=!. 0123456789msu%avgpcountrateheckname-+eE") + ["µ", "é", "\u{0}", "\t", "🙂"]
+        let seeds = ["http_req_duration{name:home}:p(99)<200ms", "http_req_failed:rate<1% abortOnFail(10s)",
+                     "grpc_reqs{status:UNAVAILABLE}:count==0", "checks{check:ok}:rate>=0.99", "iteration_duration:p(99.9)<=1.5s"]
+        let deadline = ContinuousClock.now + .seconds(3)
+        var inputs = 0, parsed = 0
+        while ContinuousClock.now < deadline {
+            var chars: [Character]
+            if Bool.random(using: &rng) {
+                chars = (0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            } else {
+                chars = Array(seeds.randomElement(using: &rng)!)
+                for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                    let i = Int.random(in: 0...chars.count, using: &rng)
+                    switch Int.random(in: 0..<3, using: &rng) {
+                    case 0: chars.insert(alphabet.randomElement(using: &rng)!, at: i)
+                    case 1: if i < chars.count { chars.remove(at: i) }
+                    default: if i + 1 < chars.count { chars.swapAt(i, i + 1) }
+                    }
+                }
+            }
+            let s = String(chars)
+            inputs += 1
             do {
-                _ = try ThresholdParser.parse(s)
+                let t = try ThresholdParser.parse(s)
+                parsed += 1
+                #expect(t.bound.isFinite, "\(s.debugDescription)")
             } catch {
                 #expect(error.column >= 1 && error.column <= s.count + 1, "\(s.debugDescription): \(error.column)")
             }
         }
+        #expect(inputs > 10_000)
+        #expect(parsed > 0, "the mutations never produced a valid threshold")
     }
 }

@@ -121,6 +121,11 @@ public struct FeederRecord: Sendable {
         return v
     }
 
+    /// Several fields converted to `T`, in the order of `keys`: a feature row from a CSV.
+    public func values<T: LosslessStringConvertible>(_ keys: [String], as type: T.Type = T.self) throws -> [T] {
+        try keys.map { try value($0, as: T.self) }
+    }
+
     /// The record decoded from its JSON (JSON-lines feeders).
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         guard let json else { throw FeederError("record", "is a CSV row, not JSON: read its fields instead") }

@@ -63,6 +63,7 @@ public enum LoadRunner {
         }
         let aggregator = Aggregator(workerCount: plan.workerCount, testStart: testStart)
         progress?.begin(plan: plan)
+        let cpuAtStart = ProcessCPU.seconds()
         workers.forEach { $0.start() }
 
         // Each closed one-second point goes to `onPoint` once, as soon as it closes.
@@ -76,6 +77,9 @@ public enum LoadRunner {
         }
         var interruptReason: String?
         var abortExitCode: Int?
+        // Thresholds are evaluated live each time a second closes: the progress line shows how
+        // many fail, and an `abortOnFail` one that fails stops the run (exit 99).
+        var evaluatedPoints = 0
         var giveUpAt: UInt64?
         var secondSignal = false
         while !aggregator.allFinished {
@@ -108,6 +112,22 @@ public enum LoadRunner {
             }
             for s in mailbox.takeAll() { aggregator.add(s) }
             emitPoints()
+            if !thresholds.isEmpty, aggregator.points.count > evaluatedPoints {
+                evaluatedPoints = aggregator.points.count
+                let seconds = Double(MonotonicClock.now() &- testStart) / 1e9
+                let live = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: seconds)
+                let outcomes = thresholds.map { live.evaluate($0) }
+                progress?.liveThresholds = (outcomes.filter { !$0.passed && $0.actual != nil }.count, outcomes.count)
+                if interruptReason == nil,
+                   let i = thresholds.indices.first(where: { thresholds[$0].abortOnFail && seconds >= thresholds[$0].abortDelaySeconds
+                                                              && outcomes[$0].actual != nil && !outcomes[$0].passed }) {
+                    interruptReason = "threshold \(thresholds[i]) failed (\(outcomes[i].actualText)) with abortOnFail"
+                    abortExitCode = ExitCode.thresholdsFailed
+                    progress?.stopping()
+                    workers.forEach { $0.interruptFromOutside() }
+                    giveUpAt = MonotonicClock.now() &+ 5_000_000_000
+                }
+            }
             progress?.update(aggregator: aggregator, now: MonotonicClock.now())
             if let g = giveUpAt, MonotonicClock.now() > g { break }
         }
@@ -115,6 +135,7 @@ public enum LoadRunner {
         aggregator.flush()
         emitPoints()
         let elapsed = Double(MonotonicClock.now() &- testStart) / 1e9
+        let cpuSeconds = ProcessCPU.seconds() - cpuAtStart
         progress?.finish()
 
         // teardown() runs after the load, also after Ctrl-C (it cleans up what setup made, as in
@@ -144,7 +165,7 @@ public enum LoadRunner {
         return ResultBuilder(
             options: effective, plan: plan, config: config, totals: aggregator.totals, points: aggregator.points,
             thresholds: outcomes, thresholdSources: sources, startTime: wallStart, elapsedSeconds: elapsed,
-            interruptReason: interruptReason, exitCode: exitCode).build()
+            interruptReason: interruptReason, exitCode: exitCode, cpuSeconds: cpuSeconds).build()
     }
 
     /// The options with the command line's overrides applied, the parsed thresholds and the

@@ -10,6 +10,9 @@ public enum ConsoleSummary {
         }
         var runLine = String(format: "  ran %.1fs on %d worker%@", r.run.durationSeconds, r.run.workers,
                              r.run.workers == 1 ? "" : "s")
+        if let cpu = r.run.cpuSeconds, r.run.durationSeconds > 0 {
+            runLine += String(format: ", using %.2f CPU cores", cpu / r.run.durationSeconds)
+        }
         if r.run.interrupted {
             let reason = r.run.interruptReason ?? "a signal"
             runLine += reason.hasPrefix("SIG") ? " (INTERRUPTED by \(reason): partial results)" : " (STOPPED: \(reason))"

@@ -13,7 +13,7 @@ public enum JUnitReport {
         cases.append(testCase(name: "run completed", className: "swiftload.\(name)", seconds: r.run.durationSeconds,
                               failure: runFailed ? ("run stopped early", "interrupted: \(r.run.interruptReason ?? "stopped")", "stopped") : nil))
         for t in r.thresholds {
-            let actual = t.actual.map { HTMLReport.value(t.unit, $0) } ?? (t.note ?? "no value")
+            let actual = t.actualText
             if !t.passed { failures += 1 }
             cases.append(testCase(name: "\(t.metric): \(t.condition)", className: "swiftload.\(name).thresholds", seconds: 0,
                                   failure: t.passed ? nil : ("threshold crossed: actual \(actual)",
@@ -36,7 +36,7 @@ public enum JUnitReport {
         try AtomicFile.write(Data(render(r).utf8), to: path)
     }
 
-    private static func testCase(name: String, className: String, seconds: Double, failure: (message: String, text: String, type: String)?,
+    static func testCase(name: String, className: String, seconds: Double, failure: (message: String, text: String, type: String)?,
                                  output: String? = nil) -> String {
         var out = "    <testcase name=\"\(xml(name))\" classname=\"\(xml(className))\" time=\"\(String(format: "%.3f", seconds))\""
         guard failure != nil || output != nil else { return out + "/>" }

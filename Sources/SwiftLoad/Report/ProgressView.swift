@@ -31,6 +31,9 @@ public final class ProgressView: @unchecked Sendable {
         maxVUs = plan.scenarios.reduce(0) { $0 + $1.scenario.executor.maxVUs }
     }
 
+    /// Thresholds failing at the last live evaluation, and how many there are.
+    var liveThresholds: (failing: Int, total: Int)?
+
     func update(aggregator: Aggregator, now: UInt64) {
         guard aggregator.points.count > shownPoints, let last = aggregator.points.last else { return }
         shownPoints = aggregator.points.count
@@ -70,6 +73,7 @@ public final class ProgressView: @unchecked Sendable {
                           NumberFormat.grouped(Int(p.rps.rounded())), DurationFormat.milliseconds(p99),
                           NumberFormat.grouped(all.failures), errRate)
         if dropped > 0 { text += "  dropped \(NumberFormat.grouped(dropped))" }
+        if let (failing, total) = liveThresholds, failing > 0 { text += "  thresholds \(failing)/\(total) failing" }
         return text
     }
 

@@ -14,6 +14,8 @@ struct ResultBuilder {
     let elapsedSeconds: Double
     let interruptReason: String?
     let exitCode: Int
+    /// CPU seconds the process used during the load.
+    var cpuSeconds: Double?
 
     func build() -> RunResult {
         RunResult(
@@ -24,7 +26,7 @@ struct ResultBuilder {
                 durationSeconds: elapsedSeconds,
                 plannedDurationSeconds: Double(plan.plannedDuration) / 1e9,
                 interrupted: interruptReason != nil, interruptReason: interruptReason,
-                workers: plan.workerCount, machine: Self.machine()),
+                workers: plan.workerCount, cpuSeconds: cpuSeconds, machine: Self.machine()),
             options: optionsEcho(),
             requests: stats(name: "all", totals.allRequests()),
             byName: byName { _ in true },

@@ -47,6 +47,10 @@ public struct RunInfo: Codable, Sendable {
     public var interrupted: Bool
     public var interruptReason: String?
     public var workers: Int
+    /// CPU time (user + system) the load generator's process used while the load ran, so a
+    /// reader can tell whether the generator was the bottleneck: `cpuSeconds / durationSeconds`
+    /// cores. Nil in results written before it was recorded.
+    public var cpuSeconds: Double?
     public var machine: MachineInfo
 }
 

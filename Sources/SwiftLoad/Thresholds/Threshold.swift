@@ -5,14 +5,17 @@
 ///     threshold   = metric [ "{" filter { "," filter } "}" ] ":" condition     (CLI form)
 ///     metric key  = metric [ "{" filter { "," filter } "}" ]                    (script key)
 ///     filter      = tag ":" value
-///     condition   = aggregation operator number [ unit ]
+///     condition   = aggregation operator number [ unit ] [ abort ]
+///     abort       = "abortOnFail" [ "(" duration ")" ]     (stop the run when it fails; the
+///                                                           duration delays the first check)
 ///     aggregation = "avg" | "min" | "med" | "max" | "count" | "rate" | "p(" number ")"
 ///     operator    = "<" | "<=" | ">" | ">=" | "==" | "!="
 ///     unit        = "us" | "µs" | "ms" | "s" | "m"   (durations; a bare number means ms)
 ///                 | "%"                              (rates; a bare number is a fraction)
 ///
 /// Examples: `http_req_duration{name:home}: p(99) < 200ms`, `http_req_failed: rate < 1%`,
-/// `checks: rate > 0.99`, `dropped_iterations: count == 0`.
+/// `checks: rate > 0.99`, `dropped_iterations: count == 0`, `grpc_reqs{status:UNAVAILABLE}: count == 0`,
+/// `http_req_duration: p(99) < 50ms abortOnFail(10s)`.
 public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     public var metric: MetricName
     public var filters: [TagFilter]
@@ -22,6 +25,12 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     public var bound: Double
     /// The condition as the user wrote it.
     public var source: String
+    /// Stop the run as soon as the live evaluation (once a second) finds it failed, as k6's
+    /// `abortOnFail`; the run then exits with 99 and still writes every report.
+    public var abortOnFail = false
+    /// Seconds into the run before an `abortOnFail` threshold is first checked, so a few early
+    /// samples cannot stop it (k6's `delayAbortEval`).
+    public var abortDelaySeconds: Double = 0
 
     /// `metric{tag:value,…}` as written in reports.
     public var metricKey: String {
@@ -92,6 +101,8 @@ public enum MetricName: String, Sendable, CaseIterable {
     case checks = "checks"
     // Counters (count, or rate per second).
     case httpReqs = "http_reqs"
+    /// gRPC calls, filterable by `status` (a code name such as `UNAVAILABLE`, or its number).
+    case grpcReqs = "grpc_reqs"
     case iterations = "iterations"
     case droppedIterations = "dropped_iterations"
     case interruptedIterations = "interrupted_iterations"
@@ -108,7 +119,7 @@ public enum MetricName: String, Sendable, CaseIterable {
             return .trend
         case .httpReqFailed, .checks:
             return .rate
-        case .httpReqs, .iterations, .droppedIterations, .interruptedIterations, .failedIterations,
+        case .httpReqs, .grpcReqs, .iterations, .droppedIterations, .interruptedIterations, .failedIterations,
              .dataReceived, .dataSent:
             return .counter
         }
@@ -125,7 +136,7 @@ public enum MetricName: String, Sendable, CaseIterable {
             return tag == "group" || tag == "scenario"
         case .checks:
             return tag == "check" || tag == "group" || tag == "scenario"
-        case .httpReqs:
+        case .httpReqs, .grpcReqs:
             return tag != "check"
         default:
             return tag != "check" && tag != "status"
@@ -139,6 +150,7 @@ public enum MetricName: String, Sendable, CaseIterable {
         case .groupDuration: return "group, scenario"
         case .checks: return "check, group, scenario"
         case .httpReqs: return "name, group, scenario, status or a tag of yours"
+        case .grpcReqs: return "name, group, scenario, status (UNAVAILABLE, 14, …) or a tag of yours"
         default: return "name, group, scenario or a tag of yours"
         }
     }

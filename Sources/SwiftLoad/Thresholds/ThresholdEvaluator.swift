@@ -12,6 +12,9 @@ public struct ThresholdOutcome: Codable, Sendable, Equatable {
     public var unit: String
     /// Why it failed without a value (e.g. no samples).
     public var note: String?
+
+    /// The measured value with its unit (`63.2 ms`, `2.10%`), or the note.
+    public var actualText: String { actual.map { HTMLReport.value(unit, $0) } ?? (note ?? "no value") }
 }
 
 /// Evaluates thresholds against a run's merged metrics.
@@ -87,6 +90,12 @@ struct ThresholdEvaluator {
                 return counter(Double(m?.statuses[Int(status) ?? -1] ?? 0), t.aggregation)
             }
             return counter(Double(m?.requests ?? 0), t.aggregation)
+        case .grpcReqs:
+            guard let m = requests(filter) else { return counter(0, t.aggregation) }
+            if let status = filter["status"], let code = GRPCStatusCode(text: status) {
+                return counter(Double(m.grpcStatuses[code.rawValue] ?? 0), t.aggregation)
+            }
+            return counter(Double(m.grpcStatuses.values.reduce(0, +)), t.aggregation)
         case .dataReceived:
             return counter(Double(requests(filter)?.bytesReceived ?? 0), t.aggregation)
         case .dataSent:

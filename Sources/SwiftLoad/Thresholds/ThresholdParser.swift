@@ -45,10 +45,26 @@ public enum ThresholdParser {
         }
         let comparison = try scanner.comparison()
         let bound = try scanner.bound(kind: metric.kind, aggregation: aggregation)
+        let abort = try scanner.abortOnFail()
         scanner.skipSpaces()
         if !scanner.atEnd { throw scanner.error("unexpected \"\(scanner.rest)\"") }
-        return Threshold(metric: metric, filters: filters, aggregation: aggregation, comparison: comparison,
-                         bound: bound, source: condition.trimmingSpaces())
+        if let status = filters.first(where: { $0.tag == "status" }) {
+            if metric == .grpcReqs, GRPCStatusCode(text: status.value) == nil {
+                throw ThresholdSyntaxError(input: fullInput ?? metricKey, column: 1,
+                    reason: "unknown gRPC status \"\(status.value)\" (use a code name such as UNAVAILABLE, or a number 0-16)")
+            }
+            if metric == .httpReqs, Int(status.value) == nil {
+                throw ThresholdSyntaxError(input: fullInput ?? metricKey, column: 1,
+                    reason: "an HTTP status filter takes a number, not \"\(status.value)\"")
+            }
+        }
+        var t = Threshold(metric: metric, filters: filters, aggregation: aggregation, comparison: comparison,
+                          bound: bound, source: condition.trimmingSpaces())
+        if let abort {
+            t.abortOnFail = true
+            t.abortDelaySeconds = abort
+        }
+        return t
     }
 
     private static func parseKey(_ key: String, fullInput: String?) throws(ThresholdSyntaxError) -> (MetricName, [Threshold.TagFilter]) {
@@ -81,6 +97,9 @@ public enum ThresholdParser {
             guard metric.accepts(tag: tag), ExecutionPlan.isValidName(tag) else {
                 throw ThresholdSyntaxError(input: input, column: column,
                     reason: "\(metric.rawValue) cannot be filtered by \"\(tag)\" (use \(metric.filterHelp))")
+            }
+            guard !value.contains("{") && !value.contains("}") && !tag.contains("{") && !tag.contains("}") else {
+                throw ThresholdSyntaxError(input: input, column: column, reason: "unexpected '{' or '}' inside the filter")
             }
             guard !value.isEmpty else {
                 throw ThresholdSyntaxError(input: input, column: column, reason: "empty value for tag \"\(tag)\"")
@@ -167,6 +186,37 @@ public enum ThresholdParser {
             while i < chars.count, chars[i].isASCII, chars[i].isNumber || chars[i] == "." { i += 1 }
             guard i > start, let v = Double(String(chars[start..<i])), v.isFinite else { i = start; return nil }
             return v
+        }
+
+        /// `abortOnFail` or `abortOnFail(10s)`: the delay in seconds, nil when absent.
+        mutating func abortOnFail() throws(ThresholdSyntaxError) -> Double? {
+            skipSpaces()
+            guard !atEnd else { return nil }
+            let start = i
+            let w = word()
+            guard w == "abortOnFail" else {
+                i = start
+                throw error(w.isEmpty ? "unexpected \"\(rest)\"" : "unexpected \"\(w)\" (only abortOnFail may follow the bound)")
+            }
+            skipSpaces()
+            guard i < chars.count, chars[i] == "(" else { return 0 }
+            i += 1
+            skipSpaces()
+            let numberStart = i
+            guard let v = number(), v >= 0 else { throw error("expected a delay such as 10s in abortOnFail(…)", at: numberStart) }
+            let unitStart = i
+            let unit = word()
+            let seconds: Double
+            switch unit {
+            case "ms": seconds = v / 1000
+            case "s": seconds = v
+            case "m": seconds = v * 60
+            default: throw error(unit.isEmpty ? "the abortOnFail delay needs a unit (ms, s or m)" : "unknown unit \"\(unit)\" (use ms, s or m)", at: unitStart)
+            }
+            skipSpaces()
+            guard i < chars.count, chars[i] == ")" else { throw error("expected ')' to close abortOnFail(…)") }
+            i += 1
+            return seconds
         }
 
         mutating func bound(kind: MetricName.Kind, aggregation: Threshold.Aggregation) throws(ThresholdSyntaxError) -> Double {

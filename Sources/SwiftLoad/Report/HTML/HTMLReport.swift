@@ -210,6 +210,10 @@ public enum HTMLReport {
         items.append(("tool", "swiftload \(r.tool.version), libcurl \(r.tool.libcurl)"))
         let m = r.run.machine
         items.append(("machine", "\(m.hostname) · \(m.os) · \(m.arch) · \(m.cpus) CPUs · \(r.run.workers) worker\(r.run.workers == 1 ? "" : "s")"))
+        if let cpu = r.run.cpuSeconds, r.run.durationSeconds > 0 {
+            // So a reader can see whether the load generator, not the target, was the limit.
+            items.append(("load generator CPU", String(format: "%.1f s, %.2f of %d cores", cpu, cpu / r.run.durationSeconds, m.cpus)))
+        }
         return "<dl class=\"facts\">" + items.map { "<dt>\(HTML.escape($0.0))</dt><dd>\(HTML.escape($0.1))</dd>" }.joined() + "</dl>"
     }
 

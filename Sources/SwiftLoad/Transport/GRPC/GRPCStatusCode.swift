@@ -33,6 +33,17 @@ public struct GRPCStatusCode: RawRepresentable, Sendable, Hashable, Codable, Cus
 
     public var description: String { name }
 
+    /// A code from its name (`UNAVAILABLE`, any case) or its number (`14`), as thresholds write it.
+    public init?(text: String) {
+        if let n = Int(text), n >= 0, n < Self.names.count {
+            rawValue = n
+        } else if let i = Self.names.firstIndex(of: text.uppercased()) {
+            rawValue = i
+        } else {
+            return nil
+        }
+    }
+
     /// The code gRPC clients report for an HTTP status when a response is not gRPC at all.
     static func fromHTTPStatus(_ status: Int) -> GRPCStatusCode {
         switch status {
