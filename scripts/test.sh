@@ -11,6 +11,8 @@ if [ ! -x .venv-test/bin/python ] || ! cmp -s Tests/Fixtures/requirements.txt .v
   .venv-test/bin/pip install -q -r Tests/Fixtures/requirements.txt
   cp Tests/Fixtures/requirements.txt .venv-test/requirements.txt
 fi
+# MLServer, FastAPI and the model libraries for the lab's integration test (.venv-lab).
+serving/venv.sh
 swift build --build-tests
 # One test at a time: load tests measure latency and must not compete for the two cores.
 swift test --skip-build --no-parallel

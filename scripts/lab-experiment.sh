@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The serving experiment behind reports/README.md: MLServer REST, MLServer gRPC and FastAPI at the
+# same open-model arrival rates up to saturation, batch sizes 1/8/32, scikit-learn vs XGBoost,
+# MLServer parallel_workers 0 vs 1, and 1 vs 2 uvicorn workers. Writes every result into
+# reports/experiment-<time>/, a markdown table of them (results.md) and an HTML comparison of the
+# three servers at one rate (comparison.html). About ten minutes on two cores.
+#
+#   scripts/lab-experiment.sh
+#   SLO_MS=50 DURATION=10s RATES="100 200 400 800" scripts/lab-experiment.sh
+#
+# A rate is sustained when p99 < SLO_MS, errors < 1 %, no iteration was dropped and at least
+# 97 % of the rate was achieved; a sweep stops after two rates in a row that were not.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+slo="${SLO_MS:-50}"
+duration="${DURATION:-10s}"
+read -r -a rates <<<"${RATES:-100 200 400 600 800 1000 1300 1600 2000 2500 3000}"
+fixed_rate="${FIXED_RATE:-200}"
+compare_rate="${COMPARE_RATE:-400}"
+
+scripts/deps.sh
+swift build -c release 2>&1 | tail -1
+bin="$(swift build -c release --show-bin-path)"
+serving/venv.sh
+.venv-lab/bin/python serving/train.py
+out="reports/experiment-$(date -u +%Y%m%d-%H%M%S)"
+mkdir -p "$out"
+trap 'serving/stop.sh all' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+rest=(scenarios/mlserver_rest.swift -e TARGET=http://127.0.0.1:28080)
+grpc=(scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28081)
+fastapi=(scenarios/fastapi_rest.swift -e TARGET=http://127.0.0.1:28090)
+
+# run NAME SCENARIO-ARGS… : one recorded run; a failed threshold is data, not a stop.
+run() {
+  local name="$1"; shift
+  local status=0
+  "$bin/swiftload" run "$@" -q --duration "$duration" -o "json=$out/$name.json" >"$out/$name.txt" 2>&1 || status=$?
+  case "$status" in 0 | 99) ;; *) echo "$name: swiftload exited with $status" >&2; tail -5 "$out/$name.txt" >&2; exit "$status" ;; esac
+  printf '%-28s %s\n' "$name" "$(grep -E '^  infer ' "$out/$name.txt" | head -1 | tr -s ' ')"
+}
+
+warm() { "$bin/swiftload" run "$@" --rate 50 --duration 2s -q >/dev/null 2>&1 || true; }
+
+# sweep LABEL SCENARIO-ARGS… : the rates in turn until two in a row are not sustained.
+sweep() {
+  local label="$1"; shift
+  local misses=0
+  warm "$@"
+  for rate in "${rates[@]}"; do
+    run "$label-r$rate" "$@" --rate "$rate"
+    if scripts/lab_table.py --sustains "$slo" "$out/$label-r$rate.json"; then
+      misses=0
+    else
+      misses=$((misses + 1))
+      [ "$misses" -ge 2 ] && break
+    fi
+  done
+}
+
+echo "== MLServer (parallel_workers 0), FastAPI (1 uvicorn worker): saturation, $duration per rate"
+PARALLEL_WORKERS=0 serving/start.sh mlserver
+UVICORN_WORKERS=1 serving/start.sh fastapi
+sweep mlserver-rest "${rest[@]}"
+sweep mlserver-grpc "${grpc[@]}"
+sweep fastapi-predict "${fastapi[@]}"
+sweep fastapi-v2 "${fastapi[@]}" -e ROUTE=v2
+
+echo "== batch sizes at $fixed_rate requests/s"
+for b in 1 8 32; do
+  run "batch$b-mlserver-rest" "${rest[@]}" --rate "$fixed_rate" -e BATCH="$b"
+  run "batch$b-mlserver-grpc" "${grpc[@]}" --rate "$fixed_rate" -e BATCH="$b"
+  run "batch$b-fastapi-predict" "${fastapi[@]}" --rate "$fixed_rate" -e BATCH="$b"
+done
+
+echo "== scikit-learn vs XGBoost on MLServer"
+sweep xgboost-mlserver-rest "${rest[@]}" -e MODEL=iris-xgb
+run "xgboost-mlserver-grpc-r$fixed_rate" "${grpc[@]}" --rate "$fixed_rate" -e MODEL=iris-xgb
+
+echo "== MLServer parallel_workers 1"
+serving/stop.sh mlserver
+PARALLEL_WORKERS=1 serving/start.sh mlserver
+sweep mlserver-rest-pw1 "${rest[@]}"
+
+echo "== FastAPI with 2 uvicorn workers"
+serving/stop.sh fastapi
+UVICORN_WORKERS=2 serving/start.sh fastapi
+sweep fastapi-predict-2workers "${fastapi[@]}"
+
+scripts/lab_table.py "$out" "$slo" >"$out/results.md"
+cmp=()
+for label in mlserver-rest mlserver-grpc fastapi-predict; do
+  [ -f "$out/$label-r$compare_rate.json" ] && cmp+=("$out/$label-r$compare_rate.json")
+done
+"$bin/swiftload" report "${cmp[@]}" --label "MLServer REST" --label "MLServer gRPC" --label "FastAPI /predict" \
+  --html "$out/comparison.html"
+echo
+cat "$out/results.md"
+echo
+echo "results: $out/results.md, comparison at $compare_rate/s: $out/comparison.html"
