@@ -6,7 +6,10 @@
                                              p99 under MS milliseconds, under 1 % errors, no
                                              dropped iterations and at least 97 % of the rate
 
-Runs are named LABEL-rRATE.json (a rate sweep) or LABEL.json; the label groups them.
+Runs are named LABEL-rRATE.json (a rate sweep; LABEL-rRATE-again.json for a repeat),
+LABEL-N.json (the N-th of repeated runs of one configuration) or LABEL.json; the label groups
+them. A rate counts as sustained when any of its runs sustained it; repeated runs are summarised
+by their median.
 """
 import glob
 import json
@@ -50,7 +53,7 @@ def main():
     groups = {}
     for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
         name = os.path.basename(path)[:-5]
-        m = re.match(r"(.*)-r(\d+)$", name)
+        m = re.match(r"(.*)-r(\d+)(-again)?$", name) or re.match(r"(.*)-(\d)$", name)
         label = m.group(1) if m else name
         try:
             groups.setdefault(label, []).append((name, load(path)))
@@ -63,15 +66,32 @@ def main():
             print(f"| {name} | {m['rate']:.0f} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p95']:.2f} | {m['p99']:.2f} | "
                   f"{m['max']:.1f} | {m['errors'] * 100:.2f}% | {m['dropped']} | {m['cpu']:.2f} | "
                   f"{'yes' if sustains(m, slo) else 'no'} |")
+    repeats = {label: [m for name, m in runs] for label, runs in groups.items()
+               if len(runs) > 1 and all(re.search(r"-\d$", name) for name, _ in runs)}
+    if repeats:
+        print()
+        print("Repeated runs, median (and range) over the runs:")
+        print()
+        print("| configuration | runs | achieved/s | p50 ms | p95 ms | p99 ms | generator CPU (cores) |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for label in sorted(repeats):
+            runs = repeats[label]
+            def med(key):
+                v = sorted(r[key] for r in runs)
+                return v[len(v) // 2]
+            p99s = sorted(r["p99"] for r in runs)
+            print(f"| {label} | {len(runs)} | {med('rps'):.0f} | {med('p50'):.2f} | {med('p95'):.2f} | "
+                  f"{med('p99'):.2f} ({p99s[0]:.1f}–{p99s[-1]:.1f}) | {med('cpu'):.2f} |")
     print()
     print(f"Highest sustained rate (p99 < {slo:g} ms, errors < 1 %, nothing dropped, ≥ 97 % of the rate):")
     print()
     for label in sorted(groups):
         runs = [m for _, m in groups[label]]
-        if len(runs) < 2:
+        if len(runs) < 2 or label in repeats:
             continue
         ok = [m["rate"] for m in runs if sustains(m, slo)]
-        print(f"- {label}: {max(ok):.0f}/s" if ok else f"- {label}: none of the rates tried")
+        tried = max(m["rate"] for m in runs)
+        print(f"- {label}: {max(ok):.0f}/s (highest rate tried {tried:.0f}/s)" if ok else f"- {label}: none of the rates tried")
 
 
 if __name__ == "__main__":
