@@ -20,7 +20,8 @@ seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; 
 group_alive() {
   local group="$1" f line state pgrp
   for f in /proc/[0-9]*/stat; do
-    read -r line <"$f" 2>/dev/null || continue
+    # The process may exit between the glob and the read: skip it quietly.
+    { read -r line <"$f"; } 2>/dev/null || continue
     # The fields after the command name, which is in parentheses and may contain spaces, are
     # state, ppid, pgrp, ...
     read -r state _ pgrp _ <<<"${line##*) }"
