@@ -5,7 +5,10 @@
 //     swiftload run scenarios/mlserver_grpc.swift --env TARGET=127.0.0.1:28081 --rate 200 --duration 30s
 //
 // Environment: TARGET (host:port of the gRPC port), MODEL (iris, or iris-xgb), BATCH (rows per
-// call, default 1), RAW=1 to send raw_input_contents instead of typed contents.
+// call, default 1), RAW=1 to send raw_input_contents instead of typed contents. CONNECTIONS (a
+// process environment variable, read when the options are built): HTTP/2 connections per
+// generator worker, default 4.
+import Foundation
 import SwiftLoad
 
 @main struct MLServerGRPC: LoadTest {
@@ -19,7 +22,11 @@ import SwiftLoad
             "http_req_failed": "rate < 1%",
             "grpc_reqs{status:UNAVAILABLE}": "count == 0",
             "checks{check:predicted the label}": "rate > 0.9",
-        ])
+        ],
+        // Every VU's calls share these connections. Against MLServer one connection per worker
+        // showed occasional stalls of 100+ ms in p99 that four connections did not (see
+        // reports/README.md); k6 opens one connection per VU.
+        http2: .init(connectionsPerTarget: Int(ProcessInfo.processInfo.environment["CONNECTIONS"] ?? "") ?? 4))
 
     static func iteration(_ vu: VU) async throws {
         let target = vu.env["TARGET", default: "127.0.0.1:28081"]

@@ -10,7 +10,8 @@
 #   SECTIONS="batch models" OUT=reports/experiment-… scripts/lab-experiment.sh   # add to a folder
 #
 # Sections: saturation (the three servers' rate sweeps), batch (1/8/32 rows per request at
-# FIXED_RATE), models (XGBoost's sweep and gRPC at FIXED_RATE), threads (MLServer with
+# FIXED_RATE), models (XGBoost's sweep and gRPC at FIXED_RATE), grpc (the gRPC sweep and
+# batches again with one HTTP/2 connection per generator worker instead of four), threads (MLServer with
 # OMP_NUM_THREADS=1 and OPENBLAS_NUM_THREADS=1: one compute thread per process, no spinning
 # thread pools on two cores), workers (MLServer parallel_workers 1), uvicorn (2 uvicorn workers). Fixed-rate runs are repeated REPEAT times
 # (default 3; NAME-1, NAME-2, …): one 10-second p99 on a shared machine can be one stall.
@@ -25,7 +26,7 @@ read -r -a rates <<<"${RATES:-100 200 400 600 800 1000 1300 1600 2000 2500 3000}
 fixed_rate="${FIXED_RATE:-200}"
 compare_rate="${COMPARE_RATE:-400}"
 repeat="${REPEAT:-3}"
-sections=" ${SECTIONS:-saturation batch models threads workers uvicorn} "
+sections=" ${SECTIONS:-saturation batch models grpc threads workers uvicorn} "
 want() { [[ "$sections" == *" $1 "* ]]; }
 
 scripts/deps.sh
@@ -109,6 +110,14 @@ if want models; then
   sweep xgboost-mlserver-rest "${rest[@]}" -e MODEL=iris-xgb
   repeated "xgboost-mlserver-grpc-at$fixed_rate" "${grpc[@]}" --rate "$fixed_rate" -e MODEL=iris-xgb
   repeated "sklearn-mlserver-grpc-at$fixed_rate" "${grpc[@]}" --rate "$fixed_rate"
+fi
+
+if want grpc; then
+  echo "== MLServer gRPC with one HTTP/2 connection per generator worker"
+  export CONNECTIONS=1
+  sweep mlserver-grpc-1conn "${grpc[@]}"
+  for b in 1 8 32; do repeated "batch$b-mlserver-grpc-1conn" "${grpc[@]}" --rate "$fixed_rate" -e BATCH="$b"; done
+  unset CONNECTIONS
 fi
 
 if want threads; then
