@@ -27,12 +27,9 @@ import SwiftLoad
     static func iteration(_ vu: VU) async throws {
         let target = vu.env["TARGET", default: "http://127.0.0.1:28090"]
         let batch = max(1, Int(vu.env["BATCH", default: "1"]) ?? 1)
-        var rows: [[Double]] = [], labels: [Int64] = []
-        for _ in 0..<batch {
-            let row = try iris.next(vu)
-            rows.append(try row.values(features))
-            labels.append(try row.value("species"))
-        }
+        let records = try iris.next(vu, count: batch)
+        let rows: [[Double]] = try records.map { try $0.values(features) }
+        let labels: [Int64] = try records.map { try $0.value("species") }
         let predicted: [Int64]?
         let r: Response
         if vu.env["ROUTE", default: "predict"] == "v2" {

@@ -31,12 +31,9 @@ import SwiftLoad
     static func iteration(_ vu: VU) async throws {
         let target = vu.env["TARGET", default: "127.0.0.1:28081"]
         let batch = max(1, Int(vu.env["BATCH", default: "1"]) ?? 1)
-        var rows: [[Float]] = [], labels: [Int64] = []
-        for _ in 0..<batch {
-            let row = try iris.next(vu)
-            rows.append(try row.values(features))
-            labels.append(try row.value("species"))
-        }
+        let records = try iris.next(vu, count: batch)
+        let rows: [[Float]] = try records.map { try $0.values(features) }
+        let labels: [Int64] = try records.map { try $0.value("species") }
         let request = Inference_ModelInferRequest.fp32(model: vu.env["MODEL", default: "iris"], rows: rows,
                                                        raw: vu.env["RAW"] == "1")
         let r = try await vu.grpc.unary(target, "/inference.GRPCInferenceService/ModelInfer", request,

@@ -28,12 +28,9 @@ import SwiftLoad
         let target = vu.env["TARGET", default: "http://127.0.0.1:28080"]
         let model = vu.env["MODEL", default: "iris"]
         let batch = max(1, Int(vu.env["BATCH", default: "1"]) ?? 1)
-        var rows: [[Double]] = [], labels: [Int64] = []
-        for _ in 0..<batch {
-            let row = try iris.next(vu)
-            rows.append(try row.values(features))
-            labels.append(try row.value("species"))
-        }
+        let records = try iris.next(vu, count: batch)
+        let rows: [[Double]] = try records.map { try $0.values(features) }
+        let labels: [Int64] = try records.map { try $0.value("species") }
         let r = try await vu.http.post("\(target)/v2/models/\(model)/infer", json: V2InferenceRequest.fp32(rows: rows), name: "infer")
         let predicted = try? r.json(V2InferenceResponse.self).output("predict")?.int64Values
         vu.check(r, "one class per row") { _ in predicted?.count == batch }

@@ -13,8 +13,9 @@
 # FIXED_RATE), models (XGBoost's sweep and gRPC at FIXED_RATE), grpc (the gRPC sweep and
 # batches again with one HTTP/2 connection per generator worker instead of four), threads (MLServer with
 # OMP_NUM_THREADS=1 and OPENBLAS_NUM_THREADS=1: one compute thread per process, no spinning
-# thread pools on two cores), workers (MLServer parallel_workers 1), uvicorn (2 uvicorn workers). Fixed-rate runs are repeated REPEAT times
-# (default 3; NAME-1, NAME-2, …): one 10-second p99 on a shared machine can be one stall.
+# thread pools on two cores), workers (MLServer parallel_workers 1), uvicorn (2 uvicorn
+# workers). Fixed-rate runs are repeated REPEAT times (default 3; NAME-1, NAME-2, …): one
+# 10-second p99 on a shared machine can be one stall.
 #
 # A rate is sustained when p99 < SLO_MS, errors < 1 %, no iteration was dropped and at least
 # 97 % of the rate was achieved; a sweep stops after two rates in a row that were not.
@@ -29,16 +30,12 @@ repeat="${REPEAT:-3}"
 sections=" ${SECTIONS:-saturation batch models grpc threads workers uvicorn} "
 want() { [[ "$sections" == *" $1 "* ]]; }
 
-scripts/deps.sh
-swift build -c release 2>&1 | tail -1
-bin="$(swift build -c release --show-bin-path)"
-serving/venv.sh
-.venv-lab/bin/python serving/train.py
+# shellcheck source=scripts/lab-common.sh
+source scripts/lab-common.sh
+lab_prepare
 out="${OUT:-reports/experiment-$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$out"
-trap 'serving/stop.sh all' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+lab_stop_servers_on_exit
 
 rest=(scenarios/mlserver_rest.swift -e TARGET=http://127.0.0.1:28080)
 grpc=(scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28081)
@@ -59,7 +56,8 @@ repeated() {
   for i in $(seq 1 "$repeat"); do run "$name-$i" "$@"; done
 }
 
-warm() { "$bin/swiftload" run "$@" --rate 50 --duration 2s -q >/dev/null 2>&1 || true; }
+# An unrecorded run at the first rate: compiles the scenario and warms the server and its connections.
+warm() { "$bin/swiftload" run "$@" --rate "${rates[0]}" --duration 3s -q >/dev/null 2>&1 || true; }
 
 # sweep LABEL SCENARIO-ARGS… : the rates in turn until two in a row are not sustained. A rate
 # that misses is run once more (LABEL-rRATE-again) and counts as sustained when the second run

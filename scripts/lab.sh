@@ -17,28 +17,22 @@ rate="${RATE:-200}"
 duration="${DURATION:-20s}"
 batch="${BATCH:-1}"
 
-scripts/deps.sh
-swift build -c release 2>&1 | tail -1
-bin="$(swift build -c release --show-bin-path)"
-serving/venv.sh
-.venv-lab/bin/python serving/train.py
-
+# shellcheck source=scripts/lab-common.sh
+source scripts/lab-common.sh
+lab_prepare
 out="reports/lab-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
-# Servers run in process groups of their own (setsid): a Ctrl-C reaches swiftload, which writes
-# its reports and exits 130; this trap then stops the servers by the PIDs start.sh recorded.
-trap 'serving/stop.sh all' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+lab_stop_servers_on_exit
 serving/start.sh mlserver
 serving/start.sh fastapi
 
 statuses=()
 load() {
   local name="$1"; shift
-  # A short unrecorded run first: compiles the scenario (cached after) and warms the server's
-  # connections and lazy imports, which otherwise land in the first second's p99.
-  "$bin/swiftload" run "$@" --rate 50 --duration 2s -e BATCH="$batch" -q >/dev/null 2>&1 || true
+  # A short unrecorded run first, at the same rate: compiles the scenario (cached after) and
+  # warms the server's lazy imports and as many connections as the measured run opens; a cold
+  # MLServer otherwise puts ~100 ms into the first run's p99.
+  "$bin/swiftload" run "$@" --rate "$rate" --duration 3s -e BATCH="$batch" -q >/dev/null 2>&1 || true
   echo
   echo "== $name: $rate requests/s for $duration, batch $batch"
   local status=0
@@ -47,6 +41,7 @@ load() {
   # 99 (a threshold failed) is a result, not a reason to stop the lab; anything else is.
   case "$status" in
     0 | 99) statuses+=("$name: exit $status") ;;
+    130 | 143) echo "$name: interrupted; its reports are written" >&2; exit "$status" ;;
     *) echo "$name: swiftload exited with $status" >&2; exit "$status" ;;
   esac
 }

@@ -67,6 +67,16 @@ import TestSupport
         #expect(result.exitCode == 0)
     }
 
+    @Test func aBatchTakesSeveralRecordsInTurn() throws {
+        // One request's worth of rows: three in a row from a sequential feeder, wrapping around.
+        let feeder = Feeder.array([1, 2, 3, 4, 5], strategy: .sequential)
+        let batches = Collected<[Int]>()
+        _ = try runLoad(Options(scenarios: ["s": .perVUIterations(vus: 1, iterations: 3)])) { vu in
+            batches.add(try feeder.next(vu, count: 3))
+        }
+        #expect(batches.all == [[1, 2, 3], [4, 5, 1], [2, 3, 4]])
+    }
+
     @Test(arguments: [
         ("/no/such/dir/rows.csv", "cannot be read"),
         (Paths.fixtures + "/data/people.jsonl", "line 1 is not a JSON object"),

@@ -44,6 +44,11 @@ public final class Feeder<Element: Sendable>: Sendable {
     /// The number of records (0 when the data could not be read).
     public var count: Int { (try? records.get().count) ?? 0 }
 
+    /// `count` records for one call (a batch of rows for one request), per the strategy.
+    public func next(_ vu: VU, count: Int) throws -> [Element] {
+        try (0..<max(0, count)).map { _ in try next(vu) }
+    }
+
     /// The record for this call, per the strategy.
     public func next(_ vu: VU) throws -> Element {
         let all = try records.get()
