@@ -14,8 +14,10 @@ Keep-alive, one asyncio loop. Routes (query parameters in brackets):
   /close-after             200 "bye" with Connection: close
   /echo                    200, JSON of the method, path, headers and body received
   /redirect?to=PATH        302 to PATH
-  /model                   200 after a model-like latency: 4 ms plus an exponential tail
-                           (mean 2 ms), times the slowdown factor
+  /model                   200 after a model-like latency: 20 ms plus an exponential tail
+                           (mean 10 ms; p99 about 66 ms), times the slowdown factor. The
+                           tail is wide on purpose: a few milliseconds of scheduling noise on
+                           a busy machine move its p99 by a few percent, not by half
   /slowdown?factor=F       sets the slowdown factor (1 at start): a regression on demand
   /stats                   JSON {"requests": N} counted since start (this request excluded)
   /reset                   sets the counter to zero
@@ -96,7 +98,7 @@ class Conn(asyncio.Protocol):
             if path == "/delay":
                 due = loop.time() + int(q.get("ms", "50")) / 1000.0
             else:
-                due = loop.time() + (0.004 + random.expovariate(500)) * SLOWDOWN["factor"]
+                due = loop.time() + (0.020 + random.expovariate(100)) * SLOWDOWN["factor"]
 
             def reply():
                 self.busy = False
