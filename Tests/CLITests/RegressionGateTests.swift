@@ -9,11 +9,12 @@ import TestSupport
     static let gate = Paths.packageRoot + "/scenarios/regression_gate.swift"
 
     /// One gate run against the fixture's model-like route (20 ms plus an exponential tail):
-    /// 500 requests a second for 8 s, 4,000 samples (full seconds let `compare` see how much
-    /// latency moved from second to second).
+    /// 500 requests a second for 12 s, 6,000 samples. Twelve full seconds let `compare` see how
+    /// much latency moved from second to second, so a disturbance of a few seconds widens the
+    /// interval instead of covering a whole run.
     static func run(_ server: FixtureServer, into path: String) throws {
         let r = try CLI.run(["run", gate, "-q", "-e", "TARGET=\(server.base)", "-e", "PATH_UNDER_TEST=/model",
-                             "--rate", "500", "--duration", "8s", "-o", "json=\(path)"])
+                             "--rate", "500", "--duration", "12s", "-o", "json=\(path)"])
         #expect(r.status == 0, "gate run failed: \(r.stderr)\n\(r.stdout)")
     }
 
