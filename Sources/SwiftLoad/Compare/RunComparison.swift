@@ -97,6 +97,9 @@ public struct RunComparison: Codable, Sendable {
             } catch {
                 throw ComparisonError(error.description)
             }
+            // Built once per name: every latency statistic reads the same two distributions.
+            let db = hb.flatMap { $0.totalCount > 0 ? RecordedDistribution($0) : nil }
+            let dc = hc.flatMap { $0.totalCount > 0 ? RecordedDistribution($0) : nil }
             // The seed depends on the name only, so the same files give the same intervals.
             var rng = SplitMix64(seed: name.utf8.reduce(0xC0FFEE) { ($0 &* 31) &+ UInt64($1) })
             for t in tolerances {
@@ -110,11 +113,10 @@ public struct RunComparison: Codable, Sendable {
                     // Jeffreys intervals: each rate's uncertainty as Beta(f + ½, n − f + ½).
                     for _ in 0..<draws { samples.append(rng.beta(fc + 0.5, nc - fc + 0.5) - rng.beta(fb + 0.5, nb - fb + 0.5)) }
                 case .avg, .percentile:
-                    guard let hb, let hc, hb.totalCount > 0, hc.totalCount > 0 else {
+                    guard let db, let dc else {
                         notes.append("\(name): no latency histogram, \(t.statistic) not compared")
                         continue
                     }
-                    let db = RecordedDistribution(hb), dc = RecordedDistribution(hc)
                     var drawsB: [Double] = [], drawsC: [Double] = []
                     if case .percentile(let p) = t.statistic {
                         point = (db.percentile(p), dc.percentile(p))
