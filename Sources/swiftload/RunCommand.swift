@@ -24,8 +24,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long to run, e.g. 30s, 1m30s, 500ms (overrides the script).", valueName: "duration"))
     var duration: DurationArgument?
 
-    @Option(help: "Iterations per second, open model (overrides the script).")
-    var rate: Int?
+    @Option(help: "Iterations per second, open model (overrides the script); fractions allowed, e.g. 0.5.")
+    var rate: Double?
 
     @Option(help: "Total iterations (overrides the script).")
     var iterations: Int?
@@ -58,12 +58,10 @@ struct RunCommand: ParsableCommand {
     var progressInterval = 10
 
     func validate() throws {
-        if let vus, vus < 1 { throw ValidationError("--vus must be at least 1 (got \(vus))") }
-        if let rate, rate < 1 { throw ValidationError("--rate must be at least 1 (got \(rate))") }
-        if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1 (got \(iterations))") }
+        let overrides = RunOverrides(vus: vus, duration: duration?.value, rate: rate, iterations: iterations)
+        if let problem = overrides.validate().first { throw ValidationError(problem) }
         if let workers, workers < 1 || workers > 1024 { throw ValidationError("--workers must be between 1 and 1024 (got \(workers))") }
-        if let duration, duration.value <= .zero { throw ValidationError("--duration must be positive") }
-        if progressInterval < 1 { throw ValidationError("--progress-interval must be at least 1") }
+        if progressInterval < 1 || progressInterval > 86_400 { throw ValidationError("--progress-interval must be between 1 and 86400 (got \(progressInterval))") }
     }
 
     func run() throws {

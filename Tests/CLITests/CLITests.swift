@@ -39,7 +39,14 @@ import TestSupport
     @Test(arguments: [
         (["run", "x.swift", "--bogus"], "Unknown option '--bogus'"),
         (["run", "x.swift", "--duration", "5parsecs"], "The value '5parsecs' is invalid for '--duration <duration>'"),
-        (["run", "x.swift", "--rate=-5"], "--rate must be at least 1 (got -5)"),
+        (["run", "x.swift", "--rate=-5"], "--rate must be a positive number (got -5.0)"),
+        (["run", "x.swift", "--rate", "9223372036854775807"], "--rate must be at most 10,000,000 per second"),
+        (["run", "x.swift", "--rate", "nan"], "--rate must be a positive number"),
+        (["run", "x.swift", "--rate", "0.0001"], "--rate 0.0001 has more than 3 decimals"),
+        (["run", "x.swift", "--vus", "9223372036854775807"], "--vus must be at most 1,000,000"),
+        (["run", "x.swift", "--iterations", "9223372036854775807"], "--iterations must be at most 1,000,000,000,000"),
+        (["run", "x.swift", "--duration", "999999h"], "--duration must be at most 8784h"),
+        (["run", "x.swift", "--workers", "-1"], "--workers must be between 1 and 1024 (got -1)"),
         (["run", "x.swift", "--vus", "0"], "--vus must be at least 1 (got 0)"),
         (["run", "x.swift", "--out", "pdf=a.pdf"], "--out: unknown format 'pdf'"),
         (["run", "x.swift", "--env", "NOEQUALS"], "--env expects KEY=VALUE"),
@@ -123,6 +130,32 @@ import TestSupport
             #expect(r.stderr.contains("error: scenario 's': rate must be at least 1 (got 0)"), "\(command)")
             #expect(r.stderr.contains("unknown metric \"latency\""), "\(command)")
         }
+    }
+
+    /// Random and extreme values for every numeric flag: each invocation either plans the run
+    /// (exit 0) or refuses it with one line and exit 2; none crashes or traps.
+    @Test func randomAndExtremeFlagValuesNeverCrash() throws {
+        let script = try CLI.writeScenario(Self.quick)
+        let extremes = ["0", "-1", "1", "2", "0.5", "1e308", "-0", "nan", "inf", "9223372036854775807",
+                        "-9223372036854775808", "18446744073709551616", "4294967296", "1000000", "1000001", "abc", ""]
+        let durations = ["0s", "1ns", "1us", "0.5s", "30s", "8784h", "8785h", "9999999999h", "1e300s", "-5s", "5", "1m1m1m"]
+        var rng = SystemRandomNumberGenerator()
+        var crashes: [String] = []
+        for i in 0..<60 {
+            var args = ["inspect", script, "-q"]
+            for flag in ["--vus", "--rate", "--iterations", "--workers"] where Bool.random(using: &rng) || i < 4 {
+                let value = i < extremes.count && flag == ["--vus", "--rate", "--iterations", "--workers"][i % 4]
+                    ? extremes[i] : (Bool.random(using: &rng) ? extremes.randomElement(using: &rng)! : String(Int.random(in: -5...2_000_000, using: &rng)))
+                args += ["\(flag)=\(value)"]
+            }
+            if Bool.random(using: &rng) { args += ["--duration=\(durations.randomElement(using: &rng)!)"] }
+            let r = try CLI.run(args)
+            if r.status != 0 && r.status != 2 { crashes.append("\(args.dropFirst(3)): exit \(r.status) \(r.stderr)") }
+            if r.status == 2 && (r.stderr.split(separator: "\n").count != 1 || !r.stderr.hasPrefix("error: ")) {
+                crashes.append("\(args.dropFirst(3)): not one error line: \(r.stderr)")
+            }
+        }
+        #expect(crashes.isEmpty, "\(crashes)")
     }
 
     /// The cookbook's recipes and the shipped scenarios are compiled and their options checked,

@@ -56,3 +56,55 @@ import TestSupport
         #expect(stats.duration.p95 > stats.serviceTime.p95)
     }
 }
+
+/// Coordinated-omission correction charges only the iteration's start lag, never the script's
+/// own time before its first request.
+@Suite(.serialized) struct StartLagTests {
+    @Test func aSleepBeforeTheFirstRequestIsNotBilledAsItsLatency() throws {
+        let nginx = try NginxServer()
+        let url = nginx.base + "/f64"
+        let result = try runLoad(Options(scenarios: [
+            "open": .constantArrivalRate(50, duration: .seconds(2), preAllocatedVUs: 40, maxVUs: 80),
+        ])) { vu in
+            try await vu.sleep(.milliseconds(500))
+            _ = try await vu.http.get(url, name: "first")
+            _ = try await vu.http.get(url, name: "second")
+        }
+        let first = try #require(result.stats("first")), second = try #require(result.stats("second"))
+        let s = try #require(result.scenario("open"))
+        #expect(s.droppedIterations == 0)
+        #expect(first.count == 100 && second.count == 100, "\(first.count) and \(second.count) requests")
+        #expect(first.duration.p99 < 5, "first request p99 \(first.duration.p99) ms: the sleep was billed")
+        #expect(second.duration.p99 < 5, "second request p99 \(second.duration.p99) ms")
+        let lag = try #require(s.iterationStartLag)
+        #expect(lag.count == 100)
+        #expect(lag.p99 < 5, "start lag p99 \(lag.p99) ms")
+        // The lag is part of the first request's corrected latency, never of the second's.
+        #expect(second.duration.max == second.serviceTime.max)
+    }
+
+    @Test func aStalledServerShowsItsStallInTheTailAndItsDroppedIterations() throws {
+        // 200 arrivals/s for 3 s; one second in, the server stalls for 1 s. Iterations waiting on
+        // it hold their VUs, the rest of the stall's arrivals find none free and are dropped.
+        let base = sharedFixture.base
+        let t0 = MonotonicClock.now()
+        let stalled = Atomic<Bool>(false)
+        let result = try runLoad(Options(scenarios: [
+            "open": .constantArrivalRate(200, duration: .seconds(3), preAllocatedVUs: 20, maxVUs: 100),
+        ])) { vu in
+            if MonotonicClock.now() &- t0 > 1_000_000_000 && !stalled.exchange(true, ordering: .relaxed) {
+                _ = try await vu.http.get(base + "/stall?ms=1000", name: "stall")
+            } else {
+                _ = try await vu.http.get(base + "/held", name: "held")
+            }
+        }
+        let held = try #require(result.stats("held"))
+        let s = try #require(result.scenario("open"))
+        #expect(s.droppedIterations > 30, "\(s.droppedIterations) dropped")
+        #expect(s.iterations + s.droppedIterations + s.interruptedIterations == 600)
+        #expect(held.duration.max > 800 && held.duration.max < 1500, "max \(held.duration.max) ms")
+        #expect(held.duration.p99 > 500, "p99 \(held.duration.p99) ms: the stall is missing from the tail")
+        let lag = try #require(s.iterationStartLag)
+        #expect(lag.count == s.iterations + s.interruptedIterations)
+    }
+}

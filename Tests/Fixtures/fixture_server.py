@@ -19,6 +19,9 @@ Keep-alive, one asyncio loop. Routes (query parameters in brackets):
                            tail is wide on purpose: a few milliseconds of scheduling noise on
                            a busy machine move its p99 by a few percent, not by half
   /slowdown?factor=F       sets the slowdown factor (1 at start): a regression on demand
+  /stall?ms=N              the server stalls: this and every /held request answer only N ms
+                           from now (as a server in a garbage-collection pause would)
+  /held                    200 "held", at once unless a stall is on, else when it ends
   /stats                   JSON {"requests": N} counted since start (this request excluded)
   /reset                   sets the counter to zero
 
@@ -35,6 +38,7 @@ from urllib.parse import parse_qs, urlsplit
 
 COUNT = {"requests": 0}
 SLOWDOWN = {"factor": 1.0}
+STALL = {"until": 0.0}
 
 
 def response(status, body=b"", headers=None, reason="OK"):
@@ -92,10 +96,17 @@ class Conn(asyncio.Protocol):
         send = self.t.write
         if path == "/ok":
             send(response(200, b"ok"))
-        elif path in ("/delay", "/model"):
+        elif path == "/held" and asyncio.get_running_loop().time() >= STALL["until"]:
+            send(response(200, b"held"))
+        elif path in ("/delay", "/model", "/stall", "/held"):
             loop = asyncio.get_running_loop()
             self.busy = True
-            if path == "/delay":
+            if path == "/stall":
+                STALL["until"] = loop.time() + int(q.get("ms", "1000")) / 1000.0
+                due = STALL["until"]
+            elif path == "/held":
+                due = STALL["until"]
+            elif path == "/delay":
                 due = loop.time() + int(q.get("ms", "50")) / 1000.0
             else:
                 due = loop.time() + (0.020 + random.expovariate(100)) * SLOWDOWN["factor"]

@@ -43,6 +43,11 @@ public struct ConstantArrivalRate: Sendable, Equatable {
         if maxVUs < preAllocatedVUs {
             problems.append("maxVUs (\(maxVUs)) must not be below preAllocatedVUs (\(preAllocatedVUs))")
         }
+        Limits.check("rate", rate: rate, per: timeUnit, into: &problems)
+        Limits.check("timeUnit", timeUnit, into: &problems)
+        Limits.check("duration", duration, into: &problems)
+        Limits.check("maxVUs", maxVUs, atMost: Limits.maxVUs, into: &problems)
+        Limits.check("preAllocatedVUs", preAllocatedVUs, atMost: Limits.maxVUs, into: &problems)
         return problems
     }
 

@@ -13,8 +13,9 @@ public struct ConstantVUs: Sendable, Equatable {
     func validate() -> [String] {
         var problems: [String] = []
         if vus < 1 { problems.append("vus must be at least 1 (got \(vus))") }
-        if vus > 1_000_000 { problems.append("vus must be at most 1000000 (got \(vus))") }
+        Limits.check("vus", vus, atMost: Limits.maxVUs, into: &problems)
         if duration <= .zero { problems.append("duration must be positive (got \(DurationFormat.string(duration)))") }
+        Limits.check("duration", duration, into: &problems)
         return problems
     }
 

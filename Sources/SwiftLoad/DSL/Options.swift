@@ -29,6 +29,10 @@ public struct Options: Sendable {
     public var grpcMaxMessageSize: Int
     /// Keep a cookie jar per VU (off by default: API targets rarely need one).
     public var cookies: Bool
+    /// Distinct request names recorded at most (default 1,000). Requests under names past the
+    /// cap are counted under one series, `(other names)`, and the run warns: give URLs with ids
+    /// in them a `name:` (`"/item/{id}"`) so they group.
+    public var maxRequestNames: Int
 
     public init(scenarios: [String: Scenario] = [:],
                 thresholds: [String: ThresholdSet] = [:],
@@ -41,7 +45,8 @@ public struct Options: Sendable {
                 transport: HTTPTransport = .automatic,
                 http2: HTTP2Options = HTTP2Options(),
                 grpcMaxMessageSize: Int = 4 << 20,
-                cookies: Bool = false) {
+                cookies: Bool = false,
+                maxRequestNames: Int = 1000) {
         self.scenarios = scenarios
         self.thresholds = thresholds
         self.requestTimeout = requestTimeout
@@ -54,6 +59,7 @@ public struct Options: Sendable {
         self.http2 = http2
         self.grpcMaxMessageSize = grpcMaxMessageSize
         self.cookies = cookies
+        self.maxRequestNames = maxRequestNames
     }
 }
 

@@ -26,6 +26,11 @@ public struct RampingArrivalRate: Sendable, Equatable {
         if preAllocatedVUs < 0 { problems.append("preAllocatedVUs must not be negative (got \(preAllocatedVUs))") }
         if maxVUs < 1 { problems.append("maxVUs must be at least 1 (got \(maxVUs))") }
         if maxVUs < preAllocatedVUs { problems.append("maxVUs (\(maxVUs)) must not be below preAllocatedVUs (\(preAllocatedVUs))") }
+        Limits.check("startRate", rate: startRate, per: timeUnit, into: &problems)
+        for (i, s) in stages.enumerated() { Limits.check("stage \(i + 1): target rate", rate: s.target, per: timeUnit, into: &problems) }
+        Limits.check("timeUnit", timeUnit, into: &problems)
+        Limits.check("maxVUs", maxVUs, atMost: Limits.maxVUs, into: &problems)
+        Limits.check("preAllocatedVUs", preAllocatedVUs, atMost: Limits.maxVUs, into: &problems)
         return problems
     }
 

@@ -20,6 +20,8 @@ public struct RampingVUs: Sendable, Equatable {
         if startVUs < 0 { problems.append("startVUs must not be negative (got \(startVUs))") }
         if gracefulRampDown < .zero { problems.append("gracefulRampDown must not be negative") }
         if maxVUs < 1 && !stages.isEmpty { problems.append("at least one stage needs a target above 0 VUs") }
+        Limits.check("VUs", maxVUs, atMost: Limits.maxVUs, into: &problems)
+        Limits.check("gracefulRampDown", gracefulRampDown, into: &problems)
         return problems
     }
 

@@ -201,6 +201,8 @@ public struct Scenario: Sendable {
         var problems = executor.validate()
         if gracefulStop < .zero { problems.append("gracefulStop must not be negative") }
         if startTime < .zero { problems.append("startTime must not be negative") }
+        Limits.check("gracefulStop", gracefulStop, into: &problems)
+        Limits.check("startTime", startTime, into: &problems)
         for (k, _) in tags where !ExecutionPlan.isValidName(k) {
             problems.append("tag name '\(k)' may only hold letters, digits, '_', '-' and '.'")
         }

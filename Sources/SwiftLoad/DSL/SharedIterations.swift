@@ -16,6 +16,9 @@ public struct SharedIterations: Sendable, Equatable {
         if vus < 1 { problems.append("vus must be at least 1 (got \(vus))") }
         if iterations < 1 { problems.append("iterations must be at least 1 (got \(iterations))") }
         if maxDuration <= .zero { problems.append("maxDuration must be positive (got \(DurationFormat.string(maxDuration)))") }
+        Limits.check("vus", vus, atMost: Limits.maxVUs, into: &problems)
+        Limits.check("iterations", iterations, atMost: Limits.maxIterations, into: &problems)
+        Limits.check("maxDuration", maxDuration, into: &problems)
         return problems
     }
 

@@ -25,7 +25,9 @@ public struct Stage: Sendable, Equatable {
         for (i, s) in stages.enumerated() {
             if s.target < 0 { problems.append("stage \(i + 1): \(what) must not be negative (got \(s.target))") }
             if s.duration < .zero { problems.append("stage \(i + 1): duration must not be negative") }
+            Limits.check("stage \(i + 1): duration", s.duration, into: &problems)
         }
+        if stages.count > 10_000 { problems.append("give at most 10,000 stages (got \(NumberFormat.grouped(stages.count)))") }
         if !stages.isEmpty && stages.reduce(Duration.zero, { $0 + $1.duration }) <= .zero {
             problems.append("the stages must last longer than 0s")
         }

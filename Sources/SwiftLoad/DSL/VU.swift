@@ -26,8 +26,10 @@ public final class VU: @unchecked Sendable {
     public var http: HTTP { HTTP(vu: self) }
 
     let context: WorkerContext
-    /// Open model: the scheduled start of the current iteration, consumed by its first request.
-    var scheduledStart: UInt64?
+    /// Open model: how late the current iteration started against its schedule (ns), charged to
+    /// its first request and then cleared. Only the start lag, never the script's own sleeps,
+    /// think time or work before that request.
+    var pendingStartLag: UInt64?
     /// Set when the VU's iteration must stop: every later request or sleep of that iteration
     /// throws `Interrupted`. Cleared when the VU starts another iteration (after a ramp-down).
     private(set) var isInterrupted = false
@@ -108,11 +110,12 @@ public final class VU: @unchecked Sendable {
 
     /// The series a request named `name` with `tags` belongs to (cached: most iterations repeat
     /// the last request's name, group and tags).
-    func series(name: String, tags: [String: String]) -> SeriesSlot {
+    func series(name: String, tags: [String: String], url: String) -> SeriesSlot {
         if let c = seriesCache, c.name == name, c.group == groupPath, (tags.isEmpty && c.tags.isEmpty) || c.tags == tags {
             return c.slot
         }
-        let slot = SeriesSlot(SeriesKey(name: name, group: groupPath, scenario: scenario, tags: SeriesKey.tags(scenarioTags, tags)))
+        let recorded = context.recordedName(name, url: url)
+        let slot = SeriesSlot(SeriesKey(name: recorded, group: groupPath, scenario: scenario, tags: SeriesKey.tags(scenarioTags, tags)))
         seriesCache = (name, tags, groupPath, slot)
         return slot
     }
@@ -264,12 +267,13 @@ public final class VU: @unchecked Sendable {
         return true
     }
 
-    /// The intended start of a request starting now: the iteration's scheduled start for its
-    /// first request in an open model, otherwise now.
+    /// The intended start of a request starting now: for an open-model iteration's first
+    /// request, now less the iteration's start lag (wrk2's correction for coordinated omission,
+    /// applied to the lag alone); otherwise now.
     func takeIntendedStart(now: UInt64) -> UInt64 {
-        guard let s = scheduledStart else { return now }
-        scheduledStart = nil
-        return min(s, now)
+        guard let lag = pendingStartLag else { return now }
+        pendingStartLag = nil
+        return now &- min(lag, now)
     }
 
     /// Stops the VU: the pending request or sleep, and every later one, throws `Interrupted`.

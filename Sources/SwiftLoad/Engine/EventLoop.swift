@@ -1,3 +1,6 @@
+#if !os(Linux)
+#error("swiftload runs on Linux only: its event loop is epoll")
+#endif
 import CEpoll
 import Synchronization
 #if canImport(Glibc)

@@ -55,11 +55,13 @@ public enum LoadRunner {
         let setupData = SetupData(setupBox.get())
 
         let mailbox = SnapshotMailbox()
+        let names = RequestNameCap(limit: effective.maxRequestNames)
+        var warnings: [String] = []
         // A short lead lets every thread be up before the first iteration is due.
         let testStart = MonotonicClock.now() &+ 20_000_000
         let workers = (0..<plan.workerCount).map {
             Worker(index: $0, plan: plan, settings: settings, env: env, testStart: testStart,
-                   mailbox: mailbox, hooks: hooks, setupData: setupData, script: script)
+                   mailbox: mailbox, names: names, hooks: hooks, setupData: setupData, script: script)
         }
         let aggregator = Aggregator(workerCount: plan.workerCount, testStart: testStart)
         progress?.begin(plan: plan)
@@ -111,11 +113,16 @@ public enum LoadRunner {
                 giveUpAt = MonotonicClock.now() &+ 5_000_000_000
             }
             for s in mailbox.takeAll() { aggregator.add(s) }
+            if warnings.isEmpty, let w = names.warning {
+                warnings.append(w)
+                progress?.warn(w)
+            }
             emitPoints()
             if !thresholds.isEmpty, aggregator.points.count > evaluatedPoints {
                 evaluatedPoints = aggregator.points.count
                 let seconds = Double(MonotonicClock.now() &- testStart) / 1e9
-                let live = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: seconds)
+                let live = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: seconds,
+                                              allRequests: aggregator.allRequests)
                 let outcomes = thresholds.map { live.evaluate($0) }
                 progress?.liveThresholds = (outcomes.filter { !$0.passed && $0.actual != nil }.count, outcomes.count)
                 if interruptReason == nil,
@@ -151,7 +158,7 @@ public enum LoadRunner {
                 recorder.scenario("teardown").recordScriptError("teardown failed: \(failure)")
             }
         }
-        for r in phases { aggregator.totals.merge(r) }
+        for r in phases { aggregator.addPhase(r) }
 
         let evaluator = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: elapsed)
         let outcomes = thresholds.map { evaluator.evaluate($0) }
@@ -165,21 +172,22 @@ public enum LoadRunner {
         return ResultBuilder(
             options: effective, plan: plan, config: config, totals: aggregator.totals, points: aggregator.points,
             thresholds: outcomes, thresholdSources: sources, startTime: wallStart, elapsedSeconds: elapsed,
-            interruptReason: interruptReason, exitCode: exitCode, cpuSeconds: cpuSeconds).build()
+            interruptReason: interruptReason, exitCode: exitCode, cpuSeconds: cpuSeconds,
+            warnings: warnings.isEmpty ? names.warning.map { [$0] } ?? [] : warnings,
+            allRequests: aggregator.allRequests).build()
     }
 
     /// The options with the command line's overrides applied, the parsed thresholds and the
     /// plan; throws every problem with them at once.
     private static func prepare(options: Options, config: RunConfig) throws(ConfigurationError)
         -> (Options, [Threshold], [String: [String]], ExecutionPlan) {
+        // The overrides are checked before they are applied: applying a huge one would already
+        // overflow the schedule's arithmetic.
+        let overrideProblems = config.overrides.validate()
+        if !overrideProblems.isEmpty { throw ConfigurationError(overrideProblems) }
         let effective = config.overrides.apply(to: options)
-        var problems: [String] = []
+        var problems = Self.validate(effective)
         let (thresholds, sources) = parseThresholds(effective, cli: config.thresholds, problems: &problems)
-        if let r = config.overrides.rate, r < 1 { problems.append("--rate must be at least 1 (got \(r))") }
-        if let v = config.overrides.vus, v < 1 { problems.append("--vus must be at least 1 (got \(v))") }
-        if let i = config.overrides.iterations, i < 1 { problems.append("--iterations must be at least 1 (got \(i))") }
-        if effective.maxRedirects < 0 { problems.append("maxRedirects must not be negative") }
-        if effective.requestTimeout <= .zero { problems.append("requestTimeout must be positive") }
         let workerCount = config.workers ?? effective.workers ?? ProcessInfo.processInfo.activeProcessorCount
         let plan: ExecutionPlan
         do {
@@ -189,6 +197,25 @@ public enum LoadRunner {
         }
         if !problems.isEmpty { throw ConfigurationError(problems) }
         return (effective, thresholds, sources, plan)
+    }
+
+    /// Every problem with the options outside the scenarios (each scenario checks its own).
+    static func validate(_ o: Options) -> [String] {
+        var problems: [String] = []
+        if o.maxRedirects < 0 { problems.append("maxRedirects must not be negative (got \(o.maxRedirects))") }
+        Limits.check("maxRedirects", o.maxRedirects, atMost: Limits.maxRedirects, into: &problems)
+        if o.maxRequestNames < 1 { problems.append("maxRequestNames must be at least 1 (got \(o.maxRequestNames))") }
+        Limits.check("maxRequestNames", o.maxRequestNames, atMost: Limits.maxRequestNames, into: &problems)
+        if o.requestTimeout <= .zero { problems.append("requestTimeout must be positive") }
+        Limits.check("requestTimeout", o.requestTimeout, atMost: Limits.maxRequestTimeout, into: &problems)
+        if let w = o.workers, w < 1 || w > 1024 { problems.append("workers must be between 1 and 1024 (got \(w))") }
+        if o.http2.connectionsPerTarget < 1 { problems.append("http2.connectionsPerTarget must be at least 1 (got \(o.http2.connectionsPerTarget))") }
+        Limits.check("http2.connectionsPerTarget", o.http2.connectionsPerTarget, atMost: Limits.maxHTTP2Connections, into: &problems)
+        if o.http2.maxConcurrentStreams < 1 { problems.append("http2.maxConcurrentStreams must be at least 1 (got \(o.http2.maxConcurrentStreams))") }
+        Limits.check("http2.maxConcurrentStreams", o.http2.maxConcurrentStreams, atMost: Int(Int32.max), into: &problems)
+        if o.grpcMaxMessageSize < 1 { problems.append("grpcMaxMessageSize must be at least 1 (got \(o.grpcMaxMessageSize))") }
+        Limits.check("grpcMaxMessageSize", o.grpcMaxMessageSize, atMost: Limits.maxGRPCMessageSize, into: &problems)
+        return problems
     }
 
     /// What `run` would do, without running: each scenario's executor, start and stop, the
@@ -230,7 +257,7 @@ public enum LoadRunner {
         guard let plan = try? ExecutionPlan.make(options: options, workers: 1) else { return (Recorder(), nil, 0) }
         let mailbox = SnapshotMailbox()
         let worker = Worker(index: 0, plan: plan, settings: settings, env: env, testStart: MonotonicClock.now(),
-                            mailbox: mailbox, setupData: setupData) { vu in
+                            mailbox: mailbox, names: RequestNameCap(limit: 1000), setupData: setupData) { vu in
             do { try await body(vu) } catch { failure.set(error is Interrupted ? "did not finish within 60s" : "\(error)") }
         }
         worker.start()

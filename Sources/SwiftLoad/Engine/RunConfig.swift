@@ -95,14 +95,49 @@ public struct OutputSpec: Codable, Sendable, Equatable {
 public struct RunOverrides: Codable, Sendable, Equatable {
     public var vus: Int?
     public var duration: Duration?
-    public var rate: Int?
+    /// Iterations per second; fractional rates (`0.5`) become a whole number per a longer time
+    /// unit (1 per 2 s).
+    public var rate: Double?
     public var iterations: Int?
 
-    public init(vus: Int? = nil, duration: Duration? = nil, rate: Int? = nil, iterations: Int? = nil) {
+    public init(vus: Int? = nil, duration: Duration? = nil, rate: Double? = nil, iterations: Int? = nil) {
         self.vus = vus
         self.duration = duration
         self.rate = rate
         self.iterations = iterations
+    }
+
+    /// Every problem with the overrides, worded with their flags.
+    public func validate() -> [String] {
+        var problems: [String] = []
+        if let rate {
+            if !rate.isFinite || rate <= 0 { problems.append("--rate must be a positive number (got \(rate))") }
+            else if rate > Limits.maxRatePerSecond { problems.append("--rate must be at most \(NumberFormat.grouped(Int(Limits.maxRatePerSecond))) per second (got \(rate))") }
+            else if Self.wholeRate(rate) == nil { problems.append("--rate \(rate) has more than 3 decimals; give iterations per longer unit in the script (per:)") }
+        }
+        if let vus {
+            if vus < 1 { problems.append("--vus must be at least 1 (got \(vus))") }
+            Limits.check("--vus", vus, atMost: Limits.maxVUs, into: &problems)
+        }
+        if let iterations {
+            if iterations < 1 { problems.append("--iterations must be at least 1 (got \(iterations))") }
+            Limits.check("--iterations", iterations, atMost: Limits.maxIterations, into: &problems)
+        }
+        if let duration {
+            if duration <= .zero { problems.append("--duration must be positive (got \(DurationFormat.string(duration)))") }
+            Limits.check("--duration", duration, into: &problems)
+        }
+        return problems
+    }
+
+    /// `rate` per second as a whole number of iterations per a time unit of 1, 10, 100 or
+    /// 1,000 s (0.5/s → 5 per 10 s), or nil when it needs finer.
+    static func wholeRate(_ rate: Double) -> (rate: Int, timeUnit: Duration)? {
+        for unit in [1, 10, 100, 1000] {
+            let n = rate * Double(unit)
+            if abs(n - n.rounded()) < 1e-9 * max(1, n), n.rounded() >= 1 { return (Int(n.rounded()), .seconds(unit)) }
+        }
+        return nil
     }
 
     public var isEmpty: Bool { vus == nil && duration == nil && rate == nil && iterations == nil }
@@ -127,9 +162,9 @@ public struct RunOverrides: Codable, Sendable, Equatable {
 
     private func apply(to executor: Executor) -> Executor {
         let length = duration ?? executor.activeDuration
-        if let rate {
+        if let rate, let whole = Self.wholeRate(rate) {
             let vus = self.vus ?? executor.maxVUs
-            var a = ConstantArrivalRate(rate: rate, duration: length, preAllocatedVUs: vus, maxVUs: vus)
+            var a = ConstantArrivalRate(rate: whole.rate, timeUnit: whole.timeUnit, duration: length, preAllocatedVUs: vus, maxVUs: vus)
             if case .constantArrivalRate(let old) = executor { a.maxVUs = max(vus, old.maxVUs); a.preAllocatedVUs = self.vus ?? old.preAllocatedVUs }
             if case .rampingArrivalRate(let old) = executor { a.maxVUs = max(vus, old.maxVUs); a.preAllocatedVUs = self.vus ?? old.preAllocatedVUs }
             if let iterations { a.duration = Self.duration(of: iterations, at: a) }

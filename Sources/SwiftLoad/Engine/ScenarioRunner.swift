@@ -160,8 +160,13 @@ class ScenarioRunner: @unchecked Sendable {
     nonisolated(nonsending) private func runIteration(_ vu: VU, _ start: IterationStart) async {
         let ctx = context
         vu.beginIteration()
-        vu.scheduledStart = start.scheduled
-        let begin = start.scheduled ?? MonotonicClock.now()
+        let now = MonotonicClock.now()
+        let begin = start.scheduled.map { min($0, now) } ?? now
+        if start.scheduled != nil {
+            let lag = now &- begin
+            vu.pendingStartLag = lag
+            scenarioMetrics().recordStartLag(lag)
+        }
         vu.iterationStart = begin
         ctx.activeIterations += 1
         var failure: String?
@@ -178,7 +183,7 @@ class ScenarioRunner: @unchecked Sendable {
             }
         }
         ctx.activeIterations -= 1
-        vu.scheduledStart = nil
+        vu.pendingStartLag = nil
         let m = scenarioMetrics()
         if interrupted {
             m.interrupted += 1

@@ -20,7 +20,7 @@ final class Worker: DeadlineSource, @unchecked Sendable {
     private var stopped = false
 
     init(index: Int, plan: ExecutionPlan, settings: HTTPSettings, env: Environment, testStart: UInt64,
-         mailbox: SnapshotMailbox, hooks: TestHooks = TestHooks(), setupData: SetupData = SetupData(nil),
+         mailbox: SnapshotMailbox, names: RequestNameCap, hooks: TestHooks = TestHooks(), setupData: SetupData = SetupData(nil),
          script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void) {
         self.index = index
         self.plan = plan
@@ -31,7 +31,7 @@ final class Worker: DeadlineSource, @unchecked Sendable {
         self.mailbox = mailbox
         loop = EventLoop()
         executor = LoopExecutor(loop: loop)
-        context = WorkerContext(index: index, loop: loop, http: settings, env: env)
+        context = WorkerContext(index: index, loop: loop, http: settings, env: env, names: names)
     }
 
     /// Starts the worker's thread; it ends after posting its final snapshot.

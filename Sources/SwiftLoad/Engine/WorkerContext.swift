@@ -15,9 +15,24 @@ final class WorkerContext {
     var activeIterations = 0
     /// VUs created so far on this worker.
     var allocatedVUs = 0
+    /// The run's cap on distinct request names, shared by all workers.
+    let names: RequestNameCap
+    /// Names this worker already saw admitted (at most the cap), so only a new name takes the
+    /// shared lock.
+    private var admittedHere: Set<String> = []
 
-    init(index: Int, loop: EventLoop, http: HTTPSettings, env: Environment) {
+    /// The name a request named `name` is recorded under: itself, or the overflow series once
+    /// the run has more distinct names than its cap.
+    func recordedName(_ name: String, url: String) -> String {
+        if admittedHere.contains(name) { return name }
+        let admitted = names.admit(name, url: url)
+        if admitted == name { admittedHere.insert(name) }
+        return admitted
+    }
+
+    init(index: Int, loop: EventLoop, http: HTTPSettings, env: Environment, names: RequestNameCap) {
         self.index = index
+        self.names = names
         self.loop = loop
         self.curl = CurlMulti(loop: loop)
         self.sockets = SocketDriver(loop: loop, settings: http)

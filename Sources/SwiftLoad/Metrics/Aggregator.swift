@@ -3,24 +3,40 @@
 ///
 /// A point is complete when every worker still running has reported its interval; workers that
 /// finished early count as reported. Late snapshots still land in their own interval.
+///
+/// Sized for many names: the run totals are the only lasting copy of each series; an open interval
+/// holds on to the workers' own snapshots (no copy) until it closes, and only then merges the
+/// busiest names' latency for the point; the "all requests" totals are
+/// kept running rather than merged from every series each second; a point names at most
+/// `namesPerPoint` request names (the busiest), so the time series grows by a bounded amount per
+/// second however many names the run has.
 final class Aggregator {
     let workerCount: Int
     let testStart: UInt64
     /// Everything recorded so far.
     let totals = Recorder()
+    /// All series together, kept running (the progress line and the "all" row read it).
+    let allRequests = RequestMetrics()
     private(set) var points: [TimeSeriesPoint] = []
     private var pending: [Int: PendingInterval] = [:]
     private var lastReported: [Int]
     private(set) var finishedWorkers = Set<Int>()
-    /// Highest VU count seen per scenario is not tracked per scenario on the hot path; this is the
-    /// sum over workers of their allocated VUs at their last report.
+    /// The sum over workers of their allocated and active VUs at their last report.
     private var allocatedByWorker: [Int]
     private var activeByWorker: [Int]
 
+    /// Request names a time-series point breaks out (the busiest of that second).
+    static let namesPerPoint = 20
+
     private final class PendingInterval {
-        let recorder = Recorder()
         var end: UInt64 = 0
         var scenarioVUs: [String: Int] = [:]
+        var requests = 0, failures = 0, bytesReceived = 0, bytesSent = 0
+        var duration = LatencyHistogram.latency()
+        /// The workers' snapshots of this interval, kept until it closes.
+        var recorders: [Recorder] = []
+        var byScenario: [String: ScenarioPoint] = [:]
+        var iterations = 0, dropped = 0
     }
 
     init(workerCount: Int, testStart: UInt64) {
@@ -38,7 +54,23 @@ final class Aggregator {
     func add(_ s: WorkerSnapshot) {
         totals.merge(s.recorder)
         let p = pending[s.interval] ?? PendingInterval()
-        p.recorder.merge(s.recorder)
+        for (key, m) in s.recorder.requests {
+            allRequests.merge(m)
+            p.requests += m.requests
+            p.failures += m.failures
+            p.bytesReceived += m.bytesReceived
+            p.bytesSent += m.bytesSent
+            p.duration.add(m.duration)
+            p.byScenario[key.scenario, default: ScenarioPoint()].requests += m.requests
+            p.byScenario[key.scenario, default: ScenarioPoint()].failures += m.failures
+        }
+        for (name, sc) in s.recorder.scenarios {
+            p.byScenario[name, default: ScenarioPoint()].iterations += sc.completed + sc.failed
+            p.byScenario[name, default: ScenarioPoint()].droppedIterations += sc.dropped
+            p.iterations += sc.completed + sc.failed
+            p.dropped += sc.dropped
+        }
+        p.recorders.append(s.recorder)
         p.scenarioVUs.merge(s.scenarioVUs, uniquingKeysWith: +)
         p.end = max(p.end, s.isFinal ? s.taken : testStart &+ UInt64(s.interval + 1) &* 1_000_000_000)
         pending[s.interval] = p
@@ -47,6 +79,12 @@ final class Aggregator {
         activeByWorker[s.worker] = s.isFinal ? 0 : s.activeIterations
         if s.isFinal { finishedWorkers.insert(s.worker) }
         closeCompleteIntervals()
+    }
+
+    /// Adds what a phase outside the load (setup, teardown) recorded to the run totals.
+    func addPhase(_ r: Recorder) {
+        totals.merge(r)
+        for m in r.requests.values { allRequests.merge(m) }
     }
 
     /// Turns every interval all workers have reported into a point, in order.
@@ -61,39 +99,41 @@ final class Aggregator {
     private func point(interval: Int, _ p: PendingInterval) -> TimeSeriesPoint {
         let begin = testStart &+ UInt64(interval) &* 1_000_000_000
         let seconds = max(0.001, Double(p.end &- begin) / 1e9)
-        let all = p.recorder.allRequests()
-        let d = all.duration
+        let d = p.duration
         let overall = HistogramSummary(d, percentiles: [50, 90, 95, 99]).values.map { Double($0) / 1000 }
+        // Per name: counts first, then latency for the busiest names only.
+        var counts: [String: (requests: Int, failures: Int)] = [:]
+        for r in p.recorders {
+            for (key, m) in r.requests {
+                let c = counts[key.displayName] ?? (0, 0)
+                counts[key.displayName] = (c.requests + m.requests, c.failures + m.failures)
+            }
+        }
+        let busiest = counts.count <= Self.namesPerPoint ? Set(counts.keys)
+            : Set(counts.sorted { ($0.value.requests, $1.key) > ($1.value.requests, $0.key) }.prefix(Self.namesPerPoint).map(\.key))
+        var latency: [String: LatencyHistogram] = [:]
+        for r in p.recorders {
+            for (key, m) in r.requests where busiest.contains(key.displayName) {
+                if latency[key.displayName] == nil { latency[key.displayName] = m.duration } else { latency[key.displayName]!.add(m.duration) }
+            }
+        }
         var byName: [String: NamePoint] = [:]
-        for (name, m) in p.recorder.requests(groupedBy: \.displayName) {
-            let h = m.duration
+        for (name, h) in latency {
+            let c = counts[name]!
             let v = HistogramSummary(h, percentiles: [50, 95, 99]).values.map { Double($0) / 1000 }
-            byName[name] = NamePoint(requests: m.requests, failures: m.failures,
+            byName[name] = NamePoint(requests: c.requests, failures: c.failures,
                                      p50: v[0], p95: v[1], p99: v[2], max: Double(h.maxRecorded) / 1000)
         }
-        var byScenario: [String: ScenarioPoint] = [:]
-        for (name, m) in p.recorder.requests(groupedBy: \.scenario) {
-            byScenario[name, default: ScenarioPoint()].requests = m.requests
-            byScenario[name, default: ScenarioPoint()].failures = m.failures
-        }
-        for (name, s) in p.recorder.scenarios {
-            byScenario[name, default: ScenarioPoint()].iterations = s.completed + s.failed
-            byScenario[name, default: ScenarioPoint()].droppedIterations = s.dropped
-        }
+        var byScenario = p.byScenario
         for (name, n) in p.scenarioVUs { byScenario[name, default: ScenarioPoint()].vus = n }
-        var iterations = 0, dropped = 0
-        for s in p.recorder.scenarios.values {
-            iterations += s.completed + s.failed
-            dropped += s.dropped
-        }
         return TimeSeriesPoint(
             t: Double(interval) + seconds, seconds: seconds,
-            requests: all.requests, failures: all.failures, rps: Double(all.requests) / seconds,
+            requests: p.requests, failures: p.failures, rps: Double(p.requests) / seconds,
             p50: overall[0], p90: overall[1], p95: overall[2], p99: overall[3],
             max: d.totalCount > 0 ? Double(d.maxRecorded) / 1000 : 0,
-            iterations: iterations, droppedIterations: dropped,
+            iterations: p.iterations, droppedIterations: p.dropped,
             activeVUs: activeVUs, vus: allocatedVUs,
-            bytesReceived: all.bytesReceived, bytesSent: all.bytesSent, byName: byName, byScenario: byScenario)
+            bytesReceived: p.bytesReceived, bytesSent: p.bytesSent, byName: byName, byScenario: byScenario)
     }
 
     /// Closes whatever is still pending (the run ended without some worker's report).

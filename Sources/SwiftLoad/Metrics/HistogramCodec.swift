@@ -17,9 +17,11 @@ public struct EncodedHistogram: Codable, Sendable, Equatable {
 
     init(_ h: LatencyHistogram) {
         unit = "us"
-        significantDigits = 3
+        significantDigits = Int(h.numberOfSignificantValueDigits.rawValue)
         lowest = h.lowestDiscernibleValue
-        highest = h.highestTrackableValue
+        // In memory a histogram grows its range as values arrive; the file states the range of
+        // the shared shape, which every decoder rebuilds.
+        highest = LatencyHistogram.highestMicroseconds
         count = h.totalCount
         min = h.totalCount > 0 ? h.min : 0
         max = h.totalCount > 0 ? h.maxRecorded : 0
@@ -29,7 +31,9 @@ public struct EncodedHistogram: Codable, Sendable, Equatable {
     /// Why this histogram cannot be decoded into the shared shape, or nil when it can.
     public var incompatibility: String? {
         if unit != "us" { return "unit \(unit) (expected us)" }
-        if significantDigits != 3 { return "\(significantDigits) significant digits (expected 3)" }
+        // Request phases are kept at 2 digits; their bucket values land in the same or finer
+        // buckets of the 3-digit shape they are decoded into.
+        if significantDigits != 3 && significantDigits != 2 { return "\(significantDigits) significant digits (expected 2 or 3)" }
         if lowest != 1 { return "lowest value \(lowest) (expected 1)" }
         if buckets.contains(where: { $0.count != 2 }) { return "a bucket is not a [value, count] pair" }
         if buckets.reduce(UInt64(0), { $0 &+ $1[1] }) != count { return "bucket counts do not add up to count" }

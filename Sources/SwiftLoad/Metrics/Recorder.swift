@@ -118,6 +118,10 @@ final class ScenarioMetrics {
     var vusAllocated = 0
     /// From the scheduled (open model) or actual (closed model) start to the end of the iteration.
     var iterationDuration = LatencyHistogram.latency()
+    /// Open models: actual start − scheduled start of each iteration (`iteration_start_lag`): how
+    /// late the generator was, whether for want of a free VU or a busy worker. Nil until the
+    /// first open-model iteration.
+    private(set) var startLag: LatencyHistogram?
     var scriptErrors: [String: ErrorTally] = [:]
 
     /// Distinct script error messages kept; beyond this they are tallied under one key, so a
@@ -130,7 +134,16 @@ final class ScenarioMetrics {
         scriptErrors[key, default: ErrorTally(count: 0, sample: key)].count += 1
     }
 
+    func recordStartLag(_ ns: UInt64) {
+        if startLag == nil { startLag = LatencyHistogram.latency() }
+        startLag!.recordNanoseconds(ns)
+    }
+
     func merge(_ o: ScenarioMetrics) {
+        if let l = o.startLag {
+            if startLag == nil { startLag = LatencyHistogram.latency() }
+            startLag!.add(l)
+        }
         completed += o.completed
         failed += o.failed
         interrupted += o.interrupted

@@ -18,13 +18,14 @@ public enum ConsoleSummary {
             runLine += reason.hasPrefix("SIG") ? " (INTERRUPTED by \(reason): partial results)" : " (STOPPED: \(reason))"
         }
         out.append(runLine)
+        for w in r.warnings ?? [] { out.append("  warning: \(w)") }
         out.append("")
 
         let rows = r.byName + (r.byName.count > 1 || r.byName.isEmpty ? [r.requests] : [])
         out += latencyTable(title: "latency", rows: rows, stats: \.duration)
         if r.options.scenarios.contains(where: { $0.executor.contains("arrival") }) {
             out.append("")
-            out.append("  (open model: latency is measured from each iteration's scheduled start; service time below is from the real send)")
+            out.append("  (open model: each iteration's first request also carries how late the iteration started, its start lag; service time below is from the real send)")
             out += latencyTable(title: "service time", rows: rows, stats: \.serviceTime)
         }
 
@@ -64,6 +65,9 @@ public enum ConsoleSummary {
             line += ", VUs \(s.vusMax)"
             if s.iterationDuration.count > 0 {
                 line += ", duration p50 \(DurationFormat.milliseconds(s.iterationDuration.med)) p99 \(DurationFormat.milliseconds(s.iterationDuration.p99))"
+            }
+            if let lag = s.iterationStartLag, lag.count > 0 {
+                line += ", start lag p50 \(DurationFormat.milliseconds(lag.med)) p99 \(DurationFormat.milliseconds(lag.p99)) max \(DurationFormat.milliseconds(lag.max))"
             }
             out.append(line)
         }
@@ -115,18 +119,32 @@ public enum ConsoleSummary {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// Request names a latency table lists at most (the busiest).
+    static let maxRows = 25
+
     private static func latencyTable(title: String, rows: [RequestGroupStats],
                                      stats: KeyPath<RequestGroupStats, TrendStats>) -> [String] {
         let nameWidth = min(40, max(title.count, rows.map { $0.name.count }.max() ?? 0))
         let headers = ["count", "rps", "errors", "avg", "min", "med", "p90", "p95", "p99", "p99.9", "max"]
         var lines = ["  " + title.padded(nameWidth) + headers.map { $0.leftPadded(9) }.joined()]
-        for row in rows {
+        // A run with many names shows its busiest ones and says how many more the reports hold.
+        var shown = rows
+        var hidden = 0
+        if rows.count > maxRows + 1 {
+            let all = rows.last.map { $0.name == "all" } ?? false ? rows.last : nil
+            let named = all == nil ? rows : Array(rows.dropLast())
+            shown = Array(named.sorted { ($0.count, $1.name) > ($1.count, $0.name) }.prefix(maxRows))
+            hidden = named.count - shown.count
+            if let all { shown.append(all) }
+        }
+        for row in shown {
             let t = row[keyPath: stats]
             let times = [t.avg, t.min, t.med, t.p90, t.p95, t.p99, t.p999, t.max]
                 .map { t.count > 0 ? DurationFormat.milliseconds($0) : "-" }
             let cells = [NumberFormat.grouped(row.count), NumberFormat.rate(row.rps), NumberFormat.percent(row.errorRate)] + times
             lines.append("  " + truncate(row.name, nameWidth).padded(nameWidth) + cells.map { $0.leftPadded(9) }.joined())
         }
+        if hidden > 0 { lines.append("  … and \(NumberFormat.grouped(hidden)) more names, less busy (every name is in the JSON and HTML reports)") }
         return lines
     }
 

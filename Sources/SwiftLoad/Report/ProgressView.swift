@@ -57,13 +57,19 @@ public final class ProgressView: @unchecked Sendable {
         drewLine = false
     }
 
+    /// A one-line warning about the run (shown in every mode but `--quiet`'s silence of progress
+    /// lines does not hide it: it says the numbers need reading differently).
+    func warn(_ message: String) {
+        write((drewLine ? "\r\u{1B}[2K" : "") + "warning: \(message)\n")
+    }
+
     func finish() {
         if drewLine { write("\r\u{1B}[2K") }
         drewLine = false
     }
 
     private func line(_ p: TimeSeriesPoint, _ a: Aggregator) -> String {
-        let all = a.totals.allRequests()
+        let all = a.allRequests
         let p99 = Double(HistogramSummary(all.duration, percentiles: [99]).values[0]) / 1000
         let errRate = all.requests > 0 ? Double(all.failures) / Double(all.requests) * 100 : 0
         var dropped = 0

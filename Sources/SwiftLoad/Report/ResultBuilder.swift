@@ -16,6 +16,10 @@ struct ResultBuilder {
     let exitCode: Int
     /// CPU seconds the process used during the load.
     var cpuSeconds: Double?
+    /// What the run noticed about itself (a name cap reached), one line each.
+    var warnings: [String] = []
+    /// All series together, when the caller kept them running.
+    var allRequests: RequestMetrics? = nil
 
     func build() -> RunResult {
         RunResult(
@@ -28,7 +32,7 @@ struct ResultBuilder {
                 interrupted: interruptReason != nil, interruptReason: interruptReason,
                 workers: plan.workerCount, cpuSeconds: cpuSeconds, machine: Self.machine()),
             options: optionsEcho(),
-            requests: stats(name: "all", totals.allRequests()),
+            requests: stats(name: "all", allRequests ?? totals.allRequests()),
             byName: byName { _ in true },
             scenarios: plan.scenarios.map { scenarioStats($0) },
             checks: checks(),
@@ -42,18 +46,23 @@ struct ResultBuilder {
             thresholds: thresholds,
             timeSeries: points,
             histograms: histograms(),
-            exitCode: exitCode)
+            exitCode: exitCode,
+            warnings: warnings.isEmpty ? nil : warnings)
     }
 
     /// Rows per display name (`group::name`) over the series that pass `include`, sorted.
     private func byName(_ include: (SeriesKey) -> Bool) -> [RequestGroupStats] {
-        var merged: [String: RequestMetrics] = [:]
-        for (key, m) in totals.requests where include(key) {
-            let row = merged[key.displayName] ?? RequestMetrics()
-            row.merge(m)
-            merged[key.displayName] = row
+        // Most names are one series: use it as it is, and copy only where several share a name
+        // (tags, scenarios), so a run with many names does not hold a second copy of each.
+        var series: [String: [RequestMetrics]] = [:]
+        for (key, m) in totals.requests where include(key) { series[key.displayName, default: []].append(m) }
+        return series.keys.sorted().map { name in
+            let parts = series[name]!
+            if parts.count == 1 { return stats(name: name, parts[0]) }
+            let row = RequestMetrics()
+            for m in parts { row.merge(m) }
+            return stats(name: name, row)
         }
-        return merged.keys.sorted().map { stats(name: $0, merged[$0]!) }
     }
 
     private func stats(name: String, _ m: RequestMetrics) -> RequestGroupStats {
@@ -65,9 +74,9 @@ struct ResultBuilder {
             statuses: Dictionary(uniqueKeysWithValues: m.statuses.map { (String($0.key), $0.value) }),
             grpcStatuses: Dictionary(uniqueKeysWithValues: m.grpcStatuses.map { (GRPCStatusCode(rawValue: $0.key).name, $0.value) }),
             duration: TrendStats(m.duration), serviceTime: TrendStats(m.serviceTime),
-            blocked: TrendStats(m.blocked), connecting: TrendStats(m.connecting),
-            tlsHandshaking: TrendStats(m.tlsHandshaking), waiting: TrendStats(m.waiting),
-            receiving: TrendStats(m.receiving))
+            blocked: TrendStats(m.blocked.histogram), connecting: TrendStats(m.connecting.histogram),
+            tlsHandshaking: TrendStats(m.tlsHandshaking.histogram), waiting: TrendStats(m.waiting.histogram),
+            receiving: TrendStats(m.receiving.histogram))
     }
 
     private func scenarioStats(_ p: ExecutionPlan.ScenarioPlan) -> ScenarioStats {
@@ -77,8 +86,11 @@ struct ResultBuilder {
             iterations: m.completed, failedIterations: m.failed, interruptedIterations: m.interrupted,
             droppedIterations: m.dropped,
             iterationRate: elapsedSeconds > 0 ? Double(m.completed) / elapsedSeconds : 0,
-            iterationDuration: TrendStats(m.iterationDuration), vusMax: m.vusAllocated,
-            requests: stats(name: "all", totals.requests(matching: ["scenario": p.name]) ?? RequestMetrics()),
+            iterationDuration: TrendStats(m.iterationDuration), iterationStartLag: m.startLag.map(TrendStats.init),
+            vusMax: m.vusAllocated,
+            requests: stats(name: "all", plan.scenarios.count == 1 && totals.scenarios.count <= 1
+                                ? (allRequests ?? totals.allRequests())
+                                : totals.requests(matching: ["scenario": p.name]) ?? RequestMetrics()),
             byName: byName { $0.scenario == p.name },
             tags: p.scenario.tags)
     }
@@ -128,12 +140,15 @@ struct ResultBuilder {
             }
         var iterations: [String: EncodedHistogram] = [:]
         for (name, s) in totals.scenarios { iterations[name] = EncodedHistogram(s.iterationDuration) }
+        var startLags: [String: EncodedHistogram] = [:]
+        for (name, s) in totals.scenarios { if let l = s.startLag { startLags[name] = EncodedHistogram(l) } }
         var groups: [String: LatencyHistogram] = [:]
         for (key, h) in totals.groups {
             if groups[key.path] == nil { groups[key.path] = LatencyHistogram.latency() }
             groups[key.path]!.add(h)
         }
-        return HistogramSet(series: series, iterations: iterations, groups: groups.mapValues(EncodedHistogram.init))
+        return HistogramSet(series: series, iterations: iterations, groups: groups.mapValues(EncodedHistogram.init),
+                            startLags: startLags.isEmpty ? nil : startLags)
     }
 
     private func optionsEcho() -> OptionsEcho {

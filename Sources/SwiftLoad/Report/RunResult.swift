@@ -26,6 +26,9 @@ public struct RunResult: Codable, Sendable {
     public var histograms: HistogramSet
     /// The process exit code this run ended with.
     public var exitCode: Int
+    /// What the run noticed about itself, one line each (request names past the cap); absent
+    /// when nothing.
+    public var warnings: [String]?
 }
 
 public struct ToolInfo: Codable, Sendable {
@@ -141,6 +144,9 @@ public struct ScenarioStats: Codable, Sendable {
     /// Completed iterations per second over the run's duration.
     public var iterationRate: Double
     public var iterationDuration: TrendStats
+    /// Open models: `iteration_start_lag`, how late iterations started against their schedule
+    /// (absent for closed models). The first request of each iteration carries this lag.
+    public var iterationStartLag: TrendStats?
     /// The most VUs the scenario had allocated.
     public var vusMax: Int
     /// The scenario's requests together, and by name.
@@ -227,6 +233,8 @@ public struct HistogramSet: Codable, Sendable {
     public var iterations: [String: EncodedHistogram]
     /// `group_duration` per group path.
     public var groups: [String: EncodedHistogram]
+    /// `iteration_start_lag` per open-model scenario.
+    public var startLags: [String: EncodedHistogram]?
 }
 
 public struct SeriesHistograms: Codable, Sendable {

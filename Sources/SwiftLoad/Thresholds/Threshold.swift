@@ -94,6 +94,8 @@ public enum MetricName: String, Sendable, CaseIterable {
     case httpReqReceiving = "http_req_receiving"
     /// Iteration durations (trend), filterable by scenario.
     case iterationDuration = "iteration_duration"
+    /// Open models: how late iterations started against their schedule (trend), by scenario.
+    case iterationStartLag = "iteration_start_lag"
     /// Group durations (trend), filterable by group and scenario.
     case groupDuration = "group_duration"
     // Rates (fractions).
@@ -115,7 +117,8 @@ public enum MetricName: String, Sendable, CaseIterable {
     public var kind: Kind {
         switch self {
         case .httpReqDuration, .httpReqServiceTime, .httpReqBlocked, .httpReqConnecting,
-             .httpReqTLSHandshaking, .httpReqWaiting, .httpReqReceiving, .iterationDuration, .groupDuration:
+             .httpReqTLSHandshaking, .httpReqWaiting, .httpReqReceiving, .iterationDuration, .iterationStartLag,
+             .groupDuration:
             return .trend
         case .httpReqFailed, .checks:
             return .rate
@@ -130,7 +133,8 @@ public enum MetricName: String, Sendable, CaseIterable {
     /// `scenario`; iteration counters `scenario`; group durations `group` and `scenario`.
     func accepts(tag: String) -> Bool {
         switch self {
-        case .iterationDuration, .iterations, .droppedIterations, .interruptedIterations, .failedIterations:
+        case .iterationDuration, .iterationStartLag, .iterations, .droppedIterations, .interruptedIterations,
+             .failedIterations:
             return tag == "scenario"
         case .groupDuration:
             return tag == "group" || tag == "scenario"
@@ -146,7 +150,8 @@ public enum MetricName: String, Sendable, CaseIterable {
     /// How to say what the filters are, for an error.
     var filterHelp: String {
         switch self {
-        case .iterationDuration, .iterations, .droppedIterations, .interruptedIterations, .failedIterations: return "scenario"
+        case .iterationDuration, .iterationStartLag, .iterations, .droppedIterations, .interruptedIterations,
+             .failedIterations: return "scenario"
         case .groupDuration: return "group, scenario"
         case .checks: return "check, group, scenario"
         case .httpReqs: return "name, group, scenario, status or a tag of yours"

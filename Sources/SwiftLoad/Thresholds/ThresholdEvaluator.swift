@@ -21,6 +21,9 @@ public struct ThresholdOutcome: Codable, Sendable, Equatable {
 struct ThresholdEvaluator {
     let totals: Recorder
     let elapsedSeconds: Double
+    /// All series together when the caller keeps them running, so an unfiltered threshold
+    /// does not merge every series again.
+    var allRequests: RequestMetrics? = nil
 
     func evaluate(_ t: Threshold) -> ThresholdOutcome {
         let filter = Dictionary(t.filters.map { ($0.tag, $0.value) }, uniquingKeysWith: { _, b in b })
@@ -47,6 +50,7 @@ struct ThresholdEvaluator {
     private func requests(_ filter: [String: String]) -> RequestMetrics? {
         var f = filter
         f.removeValue(forKey: "status")
+        if f.isEmpty, let all = allRequests { return all.requests > 0 || !totals.requests.isEmpty ? all : nil }
         return totals.requests(matching: f)
     }
 
@@ -66,6 +70,9 @@ struct ThresholdEvaluator {
         case .iterationDuration:
             guard let s = scenarios(filter) else { return nil }
             return aggregate(s.iterationDuration, t.aggregation)
+        case .iterationStartLag:
+            guard let s = scenarios(filter), let lag = s.startLag else { return nil }
+            return aggregate(lag, t.aggregation)
         case .groupDuration:
             var h = LatencyHistogram.latency()
             for (key, g) in totals.groups where (filter["group"].map { $0 == key.path } ?? true)

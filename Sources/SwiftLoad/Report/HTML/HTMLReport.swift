@@ -180,10 +180,13 @@ public enum HTMLReport {
             if !s.tags.isEmpty { plan += " · tags " + s.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
             return [HTML.escape(s.name), HTML.escape(plan), HTML.count(s.iterations), HTML.count(s.failedIterations),
                     HTML.count(s.interruptedIterations), HTML.count(s.droppedIterations), NumberFormat.rate(s.iterationRate),
-                    HTML.ms(s.iterationDuration.med), HTML.ms(s.iterationDuration.p99), HTML.count(s.vusMax)]
+                    HTML.ms(s.iterationDuration.med), HTML.ms(s.iterationDuration.p99),
+                    s.iterationStartLag.map { HTML.ms($0.p99) } ?? "–", s.iterationStartLag.map { HTML.ms($0.max) } ?? "–",
+                    HTML.count(s.vusMax)]
         }
         return "<div class=\"scroll\">" + HTML.table(["scenario", "plan", "iterations", "failed", "interrupted", "dropped", "iter/s",
-                                                     "iter med", "iter p99", "VUs max"], rows, numeric: Set(2...9)) + "</div>"
+                                                     "iter med", "iter p99", "start lag p99", "start lag max", "VUs max"],
+                                                    rows, numeric: Set(2...11)) + "</div>"
     }
 
     private static func groupTable(_ r: RunResult) -> String {

@@ -13,7 +13,7 @@ struct RequestInFlight {
     var name: String { series.key.name }
 
     init(_ request: Request, url: String, vu: VU) {
-        series = vu.series(name: request.metricName, tags: request.tags)
+        series = vu.series(name: request.metricName, tags: request.tags, url: url)
         self.url = url
         expectedStatuses = request.expectedStatuses ?? 0...399
         let now = MonotonicClock.now()
@@ -66,8 +66,7 @@ struct TransferOutcome {
         m.requests += 1
         m.bytesReceived += bytesReceived
         m.bytesSent += bytesSent
-        m.duration.recordNanoseconds(durationNs)
-        m.serviceTime.recordNanoseconds(serviceNs)
+        m.recordDuration(durationNs, service: serviceNs)
         m.blocked.recordMicroseconds(blockedUs)
         m.connecting.recordMicroseconds(connectingUs)
         m.tlsHandshaking.recordMicroseconds(tlsUs)
