@@ -31,7 +31,7 @@ import Testing
     @Test func randomOptionsArePlannedOrRefusedInWords() {
         var rng = SystemRandomNumberGenerator()
         var planned = 0, refused = 0
-        for _ in 0..<3_000 {
+        for _ in 0..<20_000 {
             var o = Options(scenarios: ["a": randomExecutor(&rng)])
             if Bool.random(using: &rng) { o.scenarios["b"] = randomExecutor(&rng) }
             if Bool.random(using: &rng) { o.requestTimeout = Self.durations.randomElement(using: &rng)! }

@@ -212,7 +212,11 @@ public struct RunOverrides: Codable, Sendable, Equatable {
 
     /// The duration that holds exactly `iterations` arrivals of `a`'s schedule.
     private static func duration(of iterations: Int, at a: ConstantArrivalRate) -> Duration {
-        guard a.rate > 0 else { return a.duration }
-        return Duration(nanoseconds: UInt64((Double(max(0, iterations)) * a.intervalNanoseconds).rounded(.up)))
+        guard a.rate > 0, a.timeUnit > .zero else { return a.duration }
+        // In seconds, clamped: a schedule too long for nanoseconds comes out over the duration
+        // limit, so validation names it instead of the conversion trapping.
+        let seconds = (Double(max(0, iterations)) * a.intervalNanoseconds / 1e9)
+        guard seconds.isFinite, seconds < 1e9 else { return .seconds(Int64(1e9)) }
+        return .nanoseconds(Int64((seconds * 1e9).rounded(.up)))
     }
 }

@@ -38,7 +38,13 @@ public enum DurationFormat {
 
     /// A short form: `30s`, `1m30s`, `250ms`, `1h5m`.
     public static func string(_ d: Duration) -> String {
-        let ns = d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
+        // Beyond ~292 years nanoseconds overflow Int64 (and a sum of durations may not even
+        // fit Duration's seconds): such a duration only ever appears in an error message.
+        let bound = Duration.seconds(Int64.max / 1_000_000_000 - 1)
+        if d > bound { return "more than 292 years" }
+        if d < .zero - bound { return "less than -292 years" }
+        let (seconds, atto) = d.components
+        let ns = seconds * 1_000_000_000 + atto / 1_000_000_000
         if ns == 0 { return "0s" }
         if ns < 0 { return "-" + string(.nanoseconds(-ns)) }
         if ns % 1_000_000_000 != 0 || ns < 1_000_000_000 {
