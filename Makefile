@@ -14,7 +14,7 @@ SWIFT ?= swift
 # The build folder; pass BIN=… to install products built elsewhere without calling SwiftPM.
 BIN ?= $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # The C modules a scenario's compile reaches through SwiftLoad's public modules.
-C_MODULES = CCurl CNghttp2 CEpoll COpenSSL
+C_MODULES = CCurl CNghttp2 CEpoll COpenSSL CZlib
 # SwiftLoad's module and the modules of the packages it depends on.
 SWIFT_MODULES = SwiftLoad Histogram Numerics RealModule ComplexModule SwiftProtobuf SwiftCSV
 

@@ -31,10 +31,13 @@ let package = Package(
             name: "COpenSSL",
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "SwiftLoad",
             dependencies: [
-                "CCurl", "CNghttp2", "CEpoll", "COpenSSL",
+                "CCurl", "CNghttp2", "CEpoll", "COpenSSL", "CZlib",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),

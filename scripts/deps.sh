@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  libcurl4-openssl-dev libnghttp2-dev libssl-dev   # the HTTP transports
+  libcurl4-openssl-dev libnghttp2-dev libssl-dev zlib1g-dev   # the HTTP transports, content decoding
   nginx-light openssl curl python3 python3-venv make   # the test servers and their set-up
   chromium fonts-liberation                            # the HTML report, opened in a real browser
 )

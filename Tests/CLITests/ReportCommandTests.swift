@@ -98,7 +98,7 @@ import TestSupport
         try String(good.prefix(good.count / 2)).write(toFile: dir + "/truncated.json", atomically: true, encoding: .utf8)
         try good.replacingOccurrences(of: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 99")
             .write(toFile: dir + "/newer.json", atomically: true, encoding: .utf8)
-        try good.replacingOccurrences(of: "\"significantDigits\" : 3", with: "\"significantDigits\" : 2")
+        try good.replacingOccurrences(of: "\"significantDigits\" : 3", with: "\"significantDigits\" : 4")
             .write(toFile: dir + "/coarse.json", atomically: true, encoding: .utf8)
         let cases: [([String], String)] = [
             (["report", "missing.json", "--html", "x.html"], "missing.json: no such file"),

@@ -22,6 +22,9 @@ Keep-alive, one asyncio loop. Routes (query parameters in brackets):
   /stall?ms=N              the server stalls: this and every /held request answer only N ms
                            from now (as a server in a garbage-collection pause would)
   /held                    200 "held", at once unless a stall is on, else when it ends
+  /gzip?n=N                N bytes of 'g', gzip-encoded (Content-Encoding: gzip)
+  /deflate?n=N[&raw=1]     N bytes of 'd', deflate-encoded: zlib-wrapped, or a raw stream
+  /gzip-broken             Content-Encoding: gzip over bytes that are not gzip
   /stats                   JSON {"requests": N} counted since start (this request excluded)
   /reset                   sets the counter to zero
 
@@ -29,6 +32,8 @@ Prints "listening PORT" once bound. Exits on SIGTERM, or when the process that s
 gone (so a crashed test run leaves no server behind).
 """
 import asyncio
+import gzip
+import zlib
 import json
 import os
 import random
@@ -117,6 +122,18 @@ class Conn(asyncio.Protocol):
                     send(response(200, b"delayed"))
                     self.process()
             loop.call_at(due, reply)
+        elif path == "/gzip":
+            send(response(200, gzip.compress(b"g" * int(q.get("n", "1000"))), {"Content-Encoding": "gzip"}))
+        elif path == "/deflate":
+            data = b"d" * int(q.get("n", "1000"))
+            if q.get("raw") == "1":
+                c = zlib.compressobj(wbits=-15)
+                body = c.compress(data) + c.flush()
+            else:
+                body = zlib.compress(data)
+            send(response(200, body, {"Content-Encoding": "deflate"}))
+        elif path == "/gzip-broken":
+            send(response(200, b"this is not gzip at all", {"Content-Encoding": "gzip"}))
         elif path == "/status":
             code = int(q.get("code", "500"))
             send(response(code, f"status {code}".encode(), reason="Status"))

@@ -15,7 +15,13 @@ public final class NginxServer: @unchecked Sendable {
     ///   - tls: also serve HTTPS + HTTP/2 with a self-signed certificate for 127.0.0.1.
     ///   - extraServerConfig: lines added to the cleartext server block.
     ///   - keepaliveRequests: requests per connection before nginx closes it (HTTP/2: sends GOAWAY).
-    public init(tls: Bool = false, keepaliveRequests: Int = 100000, extraServerConfig: String = "") throws {
+    /// An nginx that gzips text responses of any size (HTTP/1.1 and h2c alike).
+    public static func withGzip() throws -> NginxServer {
+        try NginxServer(httpConfig: "gzip on; gzip_min_length 1; gzip_types text/plain;")
+    }
+
+    public init(tls: Bool = false, keepaliveRequests: Int = 100000, extraServerConfig: String = "",
+                httpConfig: String = "") throws {
         dir = Paths.temporaryDirectory("nginx")
         let www = dir + "/www"
         try FileManager.default.createDirectory(atPath: www, withIntermediateDirectories: true)
@@ -43,9 +49,10 @@ public final class NginxServer: @unchecked Sendable {
               access_log \(dir)/access.log counted;
               keepalive_requests \(keepaliveRequests);
               keepalive_timeout 120s;
+              \(httpConfig)
               client_body_temp_path \(dir)/body; proxy_temp_path \(dir)/proxy;
               server { listen 127.0.0.1:\(port); root \(www); \(extraServerConfig) }
-              server { listen 127.0.0.1:\(h2cPort) http2; root \(www); }
+              server { listen 127.0.0.1:\(h2cPort) http2; root \(www); \(extraServerConfig) }
             \(tlsServer)
             }
             """

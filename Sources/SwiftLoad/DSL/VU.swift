@@ -39,6 +39,8 @@ public final class VU: @unchecked Sendable {
         isInterrupted = false
         iteration += 1
     }
+    /// A redirect chain moving from the built-in client to libcurl (consumed by the next request).
+    var chain: RedirectChain?
     private var curlConnection: CurlConnection?
     private var http1Client: HTTP1Client?
     /// The HTTP/2 stream this VU waits for, so a stop can interrupt it.
@@ -212,6 +214,11 @@ public final class VU: @unchecked Sendable {
             }
             return try await client.perform(request, url: url)
         }
+        return try await sendOverLibcurl(request, url: url)
+    }
+
+    /// Sends `request` through the VU's libcurl handle.
+    nonisolated(nonsending) func sendOverLibcurl(_ request: Request, url: String) async throws -> Response {
         let c: CurlConnection
         if let existing = curlConnection {
             c = existing
@@ -222,14 +229,41 @@ public final class VU: @unchecked Sendable {
         return try await c.perform(request, url: url)
     }
 
-    /// An HTTP request as an HTTP/2 stream (h2c with prior knowledge, or TLS with ALPN).
+    /// An HTTP request as an HTTP/2 stream (h2c with prior knowledge, or TLS with ALPN),
+    /// following redirects by `RedirectPolicy` (every hop over HTTP/2), recorded as one request.
     nonisolated(nonsending) private func performHTTP2(_ request: Request, url: String) async throws -> Response {
         let inFlight = RequestInFlight(request, url: url, vu: self)
-        guard let target = target(url) else {
-            var o = TransferOutcome()
-            o.error = RequestError(.protocolError, "malformed URL: \(url)")
-            return o.complete(inFlight, end: MonotonicClock.now(), vu: self)
+        var current = request, currentURL = url
+        let limit = context.http.maxRedirects
+        var redirectsLeft = limit
+        var sent = 0, received = 0
+        while true {
+            guard let target = target(currentURL) else {
+                var o = TransferOutcome()
+                o.error = RequestError(.protocolError, "malformed URL: \(currentURL)")
+                return o.complete(inFlight, end: MonotonicClock.now(), vu: self)
+            }
+            let stream = try await exchangeHTTP2(current, url: currentURL, target: target)
+            var outcome = TransferOutcome(stream)
+            sent += outcome.bytesSent
+            received += outcome.bytesReceived
+            outcome.bytesSent = sent
+            outcome.bytesReceived = received
+            if outcome.error == nil, limit > 0,
+               let next = RedirectPolicy.next(after: current, url: currentURL, status: outcome.status, rawHeaders: outcome.headerBytes) {
+                if redirectsLeft > 0 {
+                    redirectsLeft -= 1
+                    (current, currentURL) = next
+                    continue
+                }
+                outcome.error = RedirectPolicy.tooMany(limit)
+            }
+            return outcome.complete(inFlight, end: stream.endedAt, vu: self)
         }
+    }
+
+    /// One HTTP/2 exchange (no redirects).
+    nonisolated(nonsending) private func exchangeHTTP2(_ request: Request, url: String, target: HTTPTarget) async throws -> H2Stream {
         let contentType = request.body.bytes.isEmpty ? nil : request.body.contentType
         let key = H2BlockKey(method: request.method, url: url, headers: request.headers, contentType: contentType)
         let block = h2HeaderBlock(key) {
@@ -252,11 +286,10 @@ public final class VU: @unchecked Sendable {
                                  path: target.requestTarget, fields: fields)
         }
         let h2Request = H2Stream.Request(headers: block, body: request.body.bytes)
-        let stream = try await context.h2.exchange(
+        return try await context.h2.exchange(
             h2Request, target: target, vu: self,
             keepLimit: (request.keepBody ?? context.http.bodyRetention).limit, messageLimit: nil,
             timeoutNs: request.timeout?.nanoseconds ?? context.http.requestTimeoutNs)
-        return TransferOutcome(stream).complete(inFlight, end: stream.endedAt, vu: self)
     }
 
     private static func isCleartextHTTP(_ url: String) -> Bool {

@@ -88,9 +88,7 @@ struct ResultBuilder {
             iterationRate: elapsedSeconds > 0 ? Double(m.completed) / elapsedSeconds : 0,
             iterationDuration: TrendStats(m.iterationDuration), iterationStartLag: m.startLag.map(TrendStats.init),
             vusMax: m.vusAllocated,
-            requests: stats(name: "all", plan.scenarios.count == 1 && totals.scenarios.count <= 1
-                                ? (allRequests ?? totals.allRequests())
-                                : totals.requests(matching: ["scenario": p.name]) ?? RequestMetrics()),
+            requests: stats(name: "all", totals.requests(matching: ["scenario": p.name]) ?? RequestMetrics()),
             byName: byName { $0.scenario == p.name },
             tags: p.scenario.tags)
     }

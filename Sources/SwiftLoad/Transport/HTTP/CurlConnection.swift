@@ -32,6 +32,8 @@ final class CurlConnection {
     private var postBuffer: UnsafeMutableRawPointer
     private var postCapacity = 64
     private var timeoutMs = -1
+    /// The MAXREDIRS the handle has, so it is set only when a request needs another.
+    private var maxRedirsSet = -1
 
     private struct HeaderListKey: Equatable {
         var headers: HTTPHeaders
@@ -65,6 +67,7 @@ final class CurlConnection {
         if settings.maxRedirects > 0 {
             _ = sl_easy_setopt_long(e, CURLOPT_FOLLOWLOCATION, 1)
             _ = sl_easy_setopt_long(e, CURLOPT_MAXREDIRS, settings.maxRedirects)
+            maxRedirsSet = settings.maxRedirects
         }
         if settings.insecure {
             _ = sl_easy_setopt_long(e, CURLOPT_SSL_VERIFYPEER, 0)
@@ -105,6 +108,12 @@ final class CurlConnection {
 
         continuation = c
         inFlight = RequestInFlight(request, url: url, vu: vu)
+        // A chain the built-in client began may follow only what its limit has left.
+        let redirects = inFlight.redirectsLeft ?? settings.maxRedirects
+        if settings.maxRedirects > 0 && redirects != maxRedirsSet {
+            _ = sl_easy_setopt_long(e, CURLOPT_MAXREDIRS, redirects)
+            maxRedirsSet = redirects
+        }
         multi.add(self)
     }
 

@@ -6,6 +6,12 @@ struct RequestInFlight {
     var intendedStart: UInt64 = 0
     var actualStart: UInt64 = 0
     var expectedStatuses: ClosedRange<Int> = 0...399
+    /// Body bytes the script keeps at most (`keepBody`, or the test's retention).
+    var keepLimit = 0
+    /// Bytes of earlier hops of a redirect chain another transport began.
+    var carriedSent = 0, carriedReceived = 0
+    /// Redirects a chain begun elsewhere may still follow (nil: the test's limit).
+    var redirectsLeft: Int?
 
     init() {}
 
@@ -13,13 +19,35 @@ struct RequestInFlight {
     var name: String { series.key.name }
 
     init(_ request: Request, url: String, vu: VU) {
-        series = vu.series(name: request.metricName, tags: request.tags, url: url)
         self.url = url
         expectedStatuses = request.expectedStatuses ?? 0...399
+        keepLimit = (request.keepBody ?? vu.context.http.bodyRetention).limit
+        if let chain = vu.chain {
+            // The rest of a redirect chain another transport began: one request from its start.
+            vu.chain = nil
+            series = chain.series
+            actualStart = chain.actualStart
+            intendedStart = chain.intendedStart
+            carriedSent = chain.bytesSent
+            carriedReceived = chain.bytesReceived
+            redirectsLeft = chain.redirectsLeft
+            return
+        }
+        series = vu.series(name: request.metricName, tags: request.tags, url: url)
         let now = MonotonicClock.now()
         actualStart = now
         intendedStart = vu.takeIntendedStart(now: now)
     }
+}
+
+/// Where a redirect chain stands when it moves to another transport (http:// → https://).
+struct RedirectChain {
+    var intendedStart: UInt64
+    var actualStart: UInt64
+    var series: SeriesSlot
+    var bytesSent: Int
+    var bytesReceived: Int
+    var redirectsLeft: Int
 }
 
 /// What a transport knows when a request ended. Every transport fills one in and calls
@@ -46,10 +74,26 @@ struct TransferOutcome {
 
     /// Records the request in `recorder` and builds the response the VU gets.
     func complete(_ r: RequestInFlight, end: UInt64, vu: VU) -> Response {
-        let (timings, error) = record(r, end: end, vu: vu)
-        return Response(name: r.name, url: r.url, status: status, httpVersion: httpVersion,
-                        rawHeaders: headerBytes, body: body, bodySize: bodySize, bodyTruncated: truncated,
+        var o = self
+        o.decodeContent(limit: r.keepLimit)
+        let (timings, error) = o.record(r, end: end, vu: vu)
+        return Response(name: r.name, url: r.url, status: o.status, httpVersion: o.httpVersion,
+                        rawHeaders: o.headerBytes, body: o.body, bodySize: o.bodySize, bodyTruncated: o.truncated,
                         timings: timings, error: error)
+    }
+
+    /// Decodes a gzip or deflate body in place (`ContentDecoding`), the same for every transport.
+    /// `bodySize` stays the size on the wire. A body cut by the retention limit is left as it
+    /// came (part of a compressed stream decodes to nothing useful); one that does not decode is
+    /// a protocol error.
+    mutating func decodeContent(limit: Int) {
+        guard error == nil, !body.isEmpty, !truncated, let coding = ContentDecoding.coding(inRawHeaders: headerBytes) else { return }
+        if let decoded = ContentDecoding.decode(body, coding, limit: limit) {
+            body = decoded.bytes
+            truncated = decoded.truncated
+        } else {
+            error = RequestError(.protocolError, "the \(coding == .gzip ? "gzip" : "deflate") body does not decode")
+        }
     }
 
     /// Records the request in `recorder`; returns its timings and the error it counts as (an
@@ -64,8 +108,8 @@ struct TransferOutcome {
 
         let m = r.series.metrics(in: vu.context.recorder)
         m.requests += 1
-        m.bytesReceived += bytesReceived
-        m.bytesSent += bytesSent
+        m.bytesReceived += bytesReceived + r.carriedReceived
+        m.bytesSent += bytesSent + r.carriedSent
         m.recordDuration(durationNs, service: serviceNs)
         m.blocked.recordMicroseconds(blockedUs)
         m.connecting.recordMicroseconds(connectingUs)

@@ -1,6 +1,7 @@
 /// A VU's built-in HTTP/1.1 client: one keep-alive connection per endpoint the VU talks to,
 /// the parsed form of the last URL (most iterations request the same URLs again), and redirect
-/// following. A redirect chain is recorded as one request, as libcurl's is.
+/// following by `RedirectPolicy`. A redirect chain is recorded as one request, as libcurl's is;
+/// a redirect to https:// hands the rest of the chain to libcurl, still as one request.
 final class HTTP1Client {
     private unowned let vu: VU
     private let driver: SocketDriver
@@ -26,13 +27,21 @@ final class HTTP1Client {
             received += outcome.bytesReceived
             outcome.bytesSent = sent
             outcome.bytesReceived = received
-            if outcome.error == nil, driver.settings.maxRedirects > 0, let next = redirect(from: current, url: currentURL, outcome) {
+            if outcome.error == nil, driver.settings.maxRedirects > 0,
+               let next = RedirectPolicy.next(after: current, url: currentURL, status: outcome.status, rawHeaders: outcome.headerBytes) {
                 if redirectsLeft > 0 {
                     redirectsLeft -= 1
                     (current, currentURL) = next
+                    if !currentURL.lowercased().hasPrefix("http://") {
+                        // Cross-scheme: the chain goes on over TLS, as one request from its start.
+                        vu.chain = RedirectChain(intendedStart: inFlight.intendedStart, actualStart: inFlight.actualStart,
+                                                 series: inFlight.series, bytesSent: sent, bytesReceived: received,
+                                                 redirectsLeft: redirectsLeft)
+                        return try await vu.sendOverLibcurl(current, url: currentURL)
+                    }
                     continue
                 }
-                outcome.error = RequestError(.protocolError, "more than \(driver.settings.maxRedirects) redirects")
+                outcome.error = RedirectPolicy.tooMany(driver.settings.maxRedirects)
             }
             return outcome.complete(inFlight, end: end, vu: vu)
         }
@@ -68,40 +77,6 @@ final class HTTP1Client {
         var outcome = TransferOutcome()
         outcome.error = error
         return (outcome, MonotonicClock.now())
-    }
-
-    private static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
-
-    /// The request a redirect asks for, or nil when `outcome` is not a followable redirect.
-    /// 303 (and 301/302 after a POST, as browsers and curl do) becomes a GET without a body;
-    /// 307 and 308 repeat the request. Redirects to https:// are not followed here: the 3xx is
-    /// the response.
-    private func redirect(from request: Request, url: String, _ outcome: TransferOutcome) -> (Request, String)? {
-        guard Self.redirectStatuses.contains(outcome.status),
-              let location = HTTPHeaders.parse(raw: outcome.headerBytes)["Location"], !location.isEmpty,
-              let base = HTTPTarget(url) else { return nil }
-        let next: String
-        let lower = location.lowercased()
-        if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
-            next = location
-        } else if location.hasPrefix("//") {
-            next = "\(base.scheme):\(location)"
-        } else if location.hasPrefix("/") {
-            next = "\(base.scheme)://\(base.hostHeader)\(location)"
-        } else {
-            let path = base.requestTarget.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
-            let dir = path.hasSuffix("/") ? path : String(path[...(path.lastIndex(of: "/") ?? path.startIndex)])
-            next = "\(base.scheme)://\(base.hostHeader)\(dir)\(location)"
-        }
-        guard next.lowercased().hasPrefix("http://") else { return nil }
-        var r = request
-        r.url = next
-        r.query = []
-        if outcome.status == 303 || ((outcome.status == 301 || outcome.status == 302) && request.method == .post) {
-            r.method = request.method == .head ? .head : .get
-            r.body = .empty
-        }
-        return (r, next)
     }
 
     func cancel() {
