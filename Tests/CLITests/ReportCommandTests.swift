@@ -65,6 +65,7 @@ import TestSupport
         #expect(seen.page.scripts == 0)
         // Throughput, latency, VUs, errors and dropped iterations over time, and the spectrum.
         #expect(seen.page.charts >= 6)
+        #expect(seen.page.drawn.count >= 6, "\(seen.page.drawn)")
         #expect(seen.page.drawn.allSatisfy { $0[0] > 200 && $0[1] > 60 }, "\(seen.page.drawn)")
         #expect(seen.page.series.filter { $0 >= 3 }.count >= 8, "\(seen.page.series)")
         // Fits a laptop screen without sideways scrolling.

@@ -154,6 +154,7 @@ import TestSupport
         #expect(api.tags == ["kind": "api"])
         #expect(api.requests.count + batch.requests.count == result.requests.count)
         #expect(result.requests.count == nginx.accessLog().count)
+        #expect(batchStarts.all.count == 3)
         #expect(batchStarts.all.allSatisfy { Double($0 &- t0) / 1e9 >= 1.0 })
         // The first second holds the API's requests only.
         #expect(result.timeSeries.first?.byScenario["batch"]?.requests ?? 0 == 0)

@@ -128,6 +128,7 @@ import TestSupport
         // An HTTP/1.1 server on the port: usually its reply is read and named; when it closes the
         // connection over the unreadable preface first, the call fails as a lost connection.
         let http1Errors = result.errors.filter { $0.name == "http1" }
+        #expect(!http1Errors.isEmpty, "the call to an HTTP/1.1 server did not fail")
         #expect(http1Errors.contains { $0.sample.contains("answered in HTTP/1.1") } || http1Errors.allSatisfy { $0.errorClass.hasPrefix("connection_") })
         #expect(error("/grpc/html")?.sample == "response content-type is \"text/html\", not application/grpc")
         #expect(error("/grpc/truncated")?.sample == "truncated gRPC message: 15 of 105 bytes")
@@ -206,6 +207,7 @@ import TestSupport
         }
         #expect(after.withLock { $0 } == [true, true, true])
         #expect(result.stats("drop")?.failures == 3)
+        #expect(!result.errors.isEmpty)
         #expect(result.errors.allSatisfy { $0.errorClass == "connection_closed" || $0.errorClass == "connection_reset" })
         #expect(result.stats("after")?.failures == 0)
     }

@@ -24,6 +24,7 @@ import TestSupport
             }
         }
         #expect(result.thresholds.filter { !$0.passed }.isEmpty, "\(result.thresholds)")
+        #expect(!result.thresholds.isEmpty)
         #expect(result.thresholds.allSatisfy { $0.actual != nil })
         #expect(Set(result.byName.map { $0.name }) == ["home", "checkout::cart", "checkout::pay::charge"])
         for stats in result.byName { #expect(stats.count == 6, "\(stats.name)") }
