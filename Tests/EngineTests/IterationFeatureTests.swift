@@ -160,6 +160,7 @@ import TestSupport
         #expect(Date().timeIntervalSince(started) < 5)
         #expect(result.exitCode == 108)
         #expect(result.run.interruptReason == "test aborted: the target is down")
+        #expect(result.run.stopKind == "script" && !result.run.stoppedBySignal)
         #expect((result.scenario("a")?.iterations ?? 0) > 0)
     }
 }

@@ -17,6 +17,7 @@ import TestSupport
         #expect(result.run.interrupted)
         #expect(result.run.durationSeconds < 4, "ran \(result.run.durationSeconds) s")
         #expect(result.run.interruptReason?.contains("http_req_duration: p(99) < 1ms abortOnFail") == true, "\(result.run.interruptReason ?? "")")
+        #expect(result.run.stopKind == "threshold")
         // The final verdicts are still all there.
         #expect(result.thresholds.count == 2)
         #expect(result.thresholds.first { $0.metric == "http_req_duration" }?.passed == false)

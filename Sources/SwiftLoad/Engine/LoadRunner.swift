@@ -77,8 +77,7 @@ public enum LoadRunner {
                 emitted += 1
             }
         }
-        var interruptReason: String?
-        var abortExitCode: Int?
+        var stop: StopReason?
         // Thresholds are evaluated live each time a second closes: the progress line shows how
         // many fail, and an `abortOnFail` one that fails stops the run (exit 99).
         var evaluatedPoints = 0
@@ -93,8 +92,8 @@ public enum LoadRunner {
                 signal = 0
             }
             if signal != 0 {
-                if interruptReason == nil {
-                    interruptReason = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+                if stop == nil {
+                    stop = .signal(signal)
                     progress?.stopping()
                     workers.forEach { $0.interruptFromOutside() }
                     giveUpAt = MonotonicClock.now() &+ 5_000_000_000
@@ -103,11 +102,10 @@ public enum LoadRunner {
                     break   // a second signal: stop waiting and report what arrived
                 }
             }
-            if interruptReason == nil, let abort = mailbox.abortRequest {
+            if stop == nil, let abort = mailbox.abortRequest {
                 // The script asked to stop the run (a unique feeder ran dry, abortTest, unreadable
                 // test data): stop as on Ctrl-C.
-                interruptReason = abort.reason
-                abortExitCode = abort.exitCode
+                stop = .script(abort.reason, exitCode: abort.exitCode)
                 progress?.stopping()
                 workers.forEach { $0.interruptFromOutside() }
                 giveUpAt = MonotonicClock.now() &+ 5_000_000_000
@@ -125,11 +123,10 @@ public enum LoadRunner {
                                               allRequests: aggregator.allRequests)
                 let outcomes = thresholds.map { live.evaluate($0) }
                 progress?.liveThresholds = (outcomes.filter { !$0.passed && $0.actual != nil }.count, outcomes.count)
-                if interruptReason == nil,
+                if stop == nil,
                    let i = thresholds.indices.first(where: { thresholds[$0].abortOnFail && seconds >= thresholds[$0].abortDelaySeconds
                                                               && outcomes[$0].actual != nil && !outcomes[$0].passed }) {
-                    interruptReason = "threshold \(thresholds[i]) failed (\(outcomes[i].actualText)) with abortOnFail"
-                    abortExitCode = ExitCode.thresholdsFailed
+                    stop = .threshold("threshold \(thresholds[i]) failed (\(outcomes[i].actualText)) with abortOnFail")
                     progress?.stopping()
                     workers.forEach { $0.interruptFromOutside() }
                     giveUpAt = MonotonicClock.now() &+ 5_000_000_000
@@ -162,17 +159,11 @@ public enum LoadRunner {
 
         let evaluator = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: elapsed)
         let outcomes = thresholds.map { evaluator.evaluate($0) }
-        let exitCode: Int
-        switch interruptReason {
-        case "SIGINT"?: exitCode = ExitCode.interrupted
-        case "SIGTERM"?: exitCode = ExitCode.terminated
-        case _?: exitCode = abortExitCode ?? ExitCode.runtimeFailure
-        default: exitCode = outcomes.allSatisfy(\.passed) ? ExitCode.ok : ExitCode.thresholdsFailed
-        }
+        let exitCode = stop?.exitCode ?? (outcomes.allSatisfy(\.passed) ? ExitCode.ok : ExitCode.thresholdsFailed)
         return ResultBuilder(
             options: effective, plan: plan, config: config, totals: aggregator.totals, points: aggregator.points,
             thresholds: outcomes, thresholdSources: sources, startTime: wallStart, elapsedSeconds: elapsed,
-            interruptReason: interruptReason, exitCode: exitCode, cpuSeconds: cpuSeconds,
+            stop: stop, exitCode: exitCode, cpuSeconds: cpuSeconds,
             warnings: warnings.isEmpty ? names.warning.map { [$0] } ?? [] : warnings,
             allRequests: aggregator.allRequests).build()
     }

@@ -53,7 +53,7 @@ enum ScriptMain {
             exit(Int32(error.exitCode))
         }
         FileHandle.standardOutput.write(Data(ConsoleSummary.render(result).utf8))
-        if let reason = result.run.interruptReason, !reason.hasPrefix("SIG") {
+        if let reason = result.run.interruptReason, !result.run.stoppedBySignal {
             // The script stopped the run: say why where errors go, not only in the summary.
             FileHandle.standardError.write(Data("error: run stopped: \(reason)\n".utf8))
         }

@@ -15,7 +15,7 @@ public enum ConsoleSummary {
         }
         if r.run.interrupted {
             let reason = r.run.interruptReason ?? "a signal"
-            runLine += reason.hasPrefix("SIG") ? " (INTERRUPTED by \(reason): partial results)" : " (STOPPED: \(reason))"
+            runLine += r.run.stoppedBySignal ? " (INTERRUPTED by \(reason): partial results)" : " (STOPPED: \(reason))"
         }
         out.append(runLine)
         for w in r.warnings ?? [] { out.append("  warning: \(w)") }

@@ -12,7 +12,7 @@ struct ResultBuilder {
     let thresholdSources: [String: [String]]
     let startTime: Date
     let elapsedSeconds: Double
-    let interruptReason: String?
+    let stop: StopReason?
     let exitCode: Int
     /// CPU seconds the process used during the load.
     var cpuSeconds: Double?
@@ -29,7 +29,7 @@ struct ResultBuilder {
                 script: config.scriptPath, targets: totals.targets.sorted(), startTime: Self.iso8601(startTime),
                 durationSeconds: elapsedSeconds,
                 plannedDurationSeconds: Double(plan.plannedDuration) / 1e9,
-                interrupted: interruptReason != nil, interruptReason: interruptReason,
+                interrupted: stop != nil, interruptReason: stop?.description, stopKind: stop?.kind,
                 workers: plan.workerCount, cpuSeconds: cpuSeconds, machine: Self.machine()),
             options: optionsEcho(),
             requests: stats(name: "all", allRequests ?? totals.allRequests()),

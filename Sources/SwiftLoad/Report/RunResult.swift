@@ -49,6 +49,8 @@ public struct RunInfo: Codable, Sendable {
     /// True when the run was stopped early (Ctrl-C, SIGTERM); numbers cover the part that ran.
     public var interrupted: Bool
     public var interruptReason: String?
+    /// What stopped the run early: `signal`, `script` or `threshold` (absent when it ran its plan).
+    public var stopKind: String?
     public var workers: Int
     /// CPU time (user + system) the load generator's process used while the load ran, so a
     /// reader can tell whether the generator was the bottleneck: `cpuSeconds / durationSeconds`

@@ -70,7 +70,7 @@ public enum HTMLReport {
             : failed == 0 ? "all \(r.thresholds.count) thresholds passed"
             : "\(failed) of \(r.thresholds.count) thresholds failed"
         if let reason = r.run.interruptReason {
-            if reason.hasPrefix("SIG") {
+            if r.run.stoppedBySignal {
                 return ("warn", "Interrupted by \(reason): partial results", "\(thresholdText) · exit code \(r.exitCode)")
             }
             return ("bad", "Stopped: \(reason)", "\(thresholdText) · exit code \(r.exitCode)")
