@@ -69,13 +69,10 @@ public enum LoadRunner {
         workers.forEach { $0.start() }
 
         // Each closed one-second point goes to `onPoint` once, as soon as it closes.
-        var emitted = 0
         func emitPoints() {
+            let new = aggregator.takeNewPoints()
             guard let onPoint else { return }
-            while emitted < aggregator.points.count {
-                onPoint(aggregator.points[emitted])
-                emitted += 1
-            }
+            for p in new { onPoint(p) }
         }
         var stop: StopReason?
         // Thresholds are evaluated live each time a second closes: the progress line shows how
@@ -116,8 +113,8 @@ public enum LoadRunner {
                 progress?.warn(w)
             }
             emitPoints()
-            if !thresholds.isEmpty, aggregator.points.count > evaluatedPoints {
-                evaluatedPoints = aggregator.points.count
+            if !thresholds.isEmpty, aggregator.closedPoints > evaluatedPoints {
+                evaluatedPoints = aggregator.closedPoints
                 let seconds = Double(MonotonicClock.now() &- testStart) / 1e9
                 let live = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: seconds,
                                               allRequests: aggregator.allRequests)

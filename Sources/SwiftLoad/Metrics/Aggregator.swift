@@ -17,7 +17,14 @@ final class Aggregator {
     let totals = Recorder()
     /// All series together, kept running (the progress line and the "all" row read it).
     let allRequests = RequestMetrics()
+    /// The time series so far, bounded by `TimeSeriesCoarsening.maxPoints`.
     private(set) var points: [TimeSeriesPoint] = []
+    /// Points closed so far (it only grows, whatever coarsening did to `points`).
+    private(set) var closedPoints = 0
+    /// The newest closed point, at one-second resolution.
+    private(set) var latest: TimeSeriesPoint?
+    /// Points closed since the last `takeNewPoints()`, at their own one-second resolution.
+    private var fresh: [TimeSeriesPoint] = []
     private var pending: [Int: PendingInterval] = [:]
     private var lastReported: [Int]
     private(set) var finishedWorkers = Set<Int>()
@@ -92,7 +99,7 @@ final class Aggregator {
         while let next = pending.keys.min() {
             let complete = (0..<workerCount).allSatisfy { finishedWorkers.contains($0) || lastReported[$0] >= next }
             guard complete, let p = pending.removeValue(forKey: next) else { return }
-            points.append(point(interval: next, p))
+            append(point(interval: next, p))
         }
     }
 
@@ -136,10 +143,24 @@ final class Aggregator {
             bytesReceived: p.bytesReceived, bytesSent: p.bytesSent, byName: byName, byScenario: byScenario)
     }
 
+    private func append(_ p: TimeSeriesPoint) {
+        points.append(p)
+        fresh.append(p)
+        latest = p
+        closedPoints += 1
+        if points.count > TimeSeriesCoarsening.maxPoints { points = TimeSeriesCoarsening.halve(points) }
+    }
+
+    /// The points closed since the last call (for streams, live thresholds and progress).
+    func takeNewPoints() -> [TimeSeriesPoint] {
+        defer { fresh.removeAll(keepingCapacity: true) }
+        return fresh
+    }
+
     /// Closes whatever is still pending (the run ended without some worker's report).
     func flush() {
         for interval in pending.keys.sorted() {
-            if let p = pending.removeValue(forKey: interval) { points.append(point(interval: interval, p)) }
+            if let p = pending.removeValue(forKey: interval) { append(point(interval: interval, p)) }
         }
     }
 }

@@ -35,8 +35,8 @@ public final class ProgressView: @unchecked Sendable {
     var liveThresholds: (failing: Int, total: Int)?
 
     func update(aggregator: Aggregator, now: UInt64) {
-        guard aggregator.points.count > shownPoints, let last = aggregator.points.last else { return }
-        shownPoints = aggregator.points.count
+        guard aggregator.closedPoints > shownPoints, let last = aggregator.latest else { return }
+        shownPoints = aggregator.closedPoints
         switch mode {
         case .off:
             return

@@ -1,0 +1,64 @@
+/// Keeps a run's time series bounded: past `maxPoints`, neighbouring points are merged in pairs,
+/// so a long run keeps its whole span at a coarser step (older seconds first) instead of growing
+/// by a point every second.
+///
+/// Counts, bytes and lengths add exactly. A merged point's percentiles and max are the higher of
+/// the two (the time series carries no histograms): an upper bound, never an understatement.
+/// VU counts are those at the end of the later point, as for any point.
+enum TimeSeriesCoarsening {
+    /// Points kept at most (an hour at one per second).
+    static let maxPoints = 3600
+
+    /// `points` with neighbours merged in pairs (an odd last point stays as it is).
+    static func halve(_ points: [TimeSeriesPoint]) -> [TimeSeriesPoint] {
+        var out: [TimeSeriesPoint] = []
+        out.reserveCapacity(points.count / 2 + 1)
+        var i = 0
+        while i + 1 < points.count {
+            out.append(merge(points[i], points[i + 1]))
+            i += 2
+        }
+        if i < points.count { out.append(points[i]) }
+        return out
+    }
+
+    /// One point covering `a` then `b`.
+    static func merge(_ a: TimeSeriesPoint, _ b: TimeSeriesPoint) -> TimeSeriesPoint {
+        var m = b
+        m.seconds = a.seconds + b.seconds
+        m.requests = a.requests + b.requests
+        m.failures = a.failures + b.failures
+        m.rps = m.seconds > 0 ? Double(m.requests) / m.seconds : 0
+        m.p50 = Swift.max(a.p50, b.p50)
+        m.p90 = Swift.max(a.p90, b.p90)
+        m.p95 = Swift.max(a.p95, b.p95)
+        m.p99 = Swift.max(a.p99, b.p99)
+        m.max = Swift.max(a.max, b.max)
+        m.iterations = a.iterations + b.iterations
+        m.droppedIterations = a.droppedIterations + b.droppedIterations
+        m.bytesReceived = a.bytesReceived + b.bytesReceived
+        m.bytesSent = a.bytesSent + b.bytesSent
+        for (name, p) in a.byName {
+            if var q = m.byName[name] {
+                q.requests += p.requests
+                q.failures += p.failures
+                q.p50 = Swift.max(q.p50, p.p50)
+                q.p95 = Swift.max(q.p95, p.p95)
+                q.p99 = Swift.max(q.p99, p.p99)
+                q.max = Swift.max(q.max, p.max)
+                m.byName[name] = q
+            } else if m.byName.count < Aggregator.namesPerPoint {
+                m.byName[name] = p
+            }
+        }
+        for (name, s) in a.byScenario {
+            var q = m.byScenario[name] ?? ScenarioPoint()
+            q.requests += s.requests
+            q.failures += s.failures
+            q.iterations += s.iterations
+            q.droppedIterations += s.droppedIterations
+            m.byScenario[name] = q
+        }
+        return m
+    }
+}
