@@ -64,6 +64,31 @@ public struct HTTPHeaders: Sendable, Equatable, ExpressibleByDictionaryLiteral, 
 
     /// Parses the raw header block(s) curl delivers. Only the last response's fields are kept,
     /// so interim `100 Continue` replies and followed redirects do not leak into the result.
+    /// The value of header `name` (given in lower case) in a raw block of `Name: value` lines
+    /// (CRLF or LF, any case), without building the whole table: what the transports and the
+    /// request policy look up per response.
+    static func value(of name: String, inRaw raw: [UInt8]) -> String? {
+        let n = Array(name.utf8)
+        var i = 0
+        let count = raw.count
+        while i < count {
+            var end = i
+            while end < count && raw[end] != UInt8(ascii: "\n") { end += 1 }
+            if end - i > n.count, raw[i + n.count] == UInt8(ascii: ":") {
+                var match = true
+                for k in 0..<n.count where raw[i + k] | 0x20 != n[k] { match = false; break }
+                if match {
+                    var start = i + n.count + 1, stop = end
+                    if stop > start && raw[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
+                    while start < stop && (raw[start] == UInt8(ascii: " ") || raw[start] == UInt8(ascii: "\t")) { start += 1 }
+                    return String(decoding: raw[start..<stop], as: UTF8.self)
+                }
+            }
+            i = end + 1
+        }
+        return nil
+    }
+
     static func parse(raw: [UInt8]) -> HTTPHeaders {
         var headers = HTTPHeaders()
         var lineStart = 0

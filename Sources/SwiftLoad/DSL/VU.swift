@@ -234,9 +234,7 @@ public final class VU: @unchecked Sendable {
     nonisolated(nonsending) private func performHTTP2(_ request: Request, url: String) async throws -> Response {
         let inFlight = RequestInFlight(request, url: url, vu: self)
         var current = request, currentURL = url
-        let limit = context.http.maxRedirects
-        var redirectsLeft = limit
-        var sent = 0, received = 0
+        var chain = RedirectFollower(limit: context.http.maxRedirects)
         while true {
             guard let target = target(currentURL) else {
                 var o = TransferOutcome()
@@ -245,20 +243,10 @@ public final class VU: @unchecked Sendable {
             }
             let stream = try await exchangeHTTP2(current, url: currentURL, target: target)
             var outcome = TransferOutcome(stream)
-            sent += outcome.bytesSent
-            received += outcome.bytesReceived
-            outcome.bytesSent = sent
-            outcome.bytesReceived = received
-            if outcome.error == nil, limit > 0,
-               let next = RedirectPolicy.next(after: current, url: currentURL, status: outcome.status, rawHeaders: outcome.headerBytes) {
-                if redirectsLeft > 0 {
-                    redirectsLeft -= 1
-                    (current, currentURL) = next
-                    continue
-                }
-                outcome.error = RedirectPolicy.tooMany(limit)
+            guard let next = chain.next(after: current, url: currentURL, &outcome) else {
+                return outcome.complete(inFlight, end: stream.endedAt, vu: self)
             }
-            return outcome.complete(inFlight, end: stream.endedAt, vu: self)
+            (current, currentURL) = next
         }
     }
 

@@ -11,7 +11,7 @@ enum ContentDecoding {
     /// The coding a response's raw header block names, or nil (identity, or one we do not
     /// decode, such as br: the body is then handed over as it came).
     static func coding(inRawHeaders raw: [UInt8]) -> Coding? {
-        guard let value = headerValue(raw, name: "content-encoding") else { return nil }
+        guard let value = HTTPHeaders.value(of: "content-encoding", inRaw: raw) else { return nil }
         switch value.lowercased().trimmingSpaces() {
         case "gzip", "x-gzip": return .gzip
         case "deflate": return .deflate
@@ -60,28 +60,5 @@ enum ContentDecoding {
         if truncated { return (out, true) }
         // Anything but the stream's proper end (corrupt data, or a body cut short) is not a body.
         return status == Z_STREAM_END ? (out, false) : nil
-    }
-
-    /// The value of header `name` (lower-case) in a raw block of `Name: value` lines, found
-    /// without building the whole header table.
-    static func headerValue(_ raw: [UInt8], name: String) -> String? {
-        let n = Array(name.utf8)
-        var i = 0
-        let count = raw.count
-        while i < count {
-            var end = i
-            while end < count && raw[end] != UInt8(ascii: "\n") { end += 1 }
-            if end - i > n.count, raw[i + n.count] == UInt8(ascii: ":") {
-                var match = true
-                for k in 0..<n.count where raw[i + k] | 0x20 != n[k] { match = false; break }
-                if match {
-                    var lineEnd = end
-                    if lineEnd > i && raw[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-                    return String(decoding: raw[(i + n.count + 1)..<lineEnd], as: UTF8.self)
-                }
-            }
-            i = end + 1
-        }
-        return nil
     }
 }

@@ -12,7 +12,7 @@ enum RedirectPolicy {
     /// response is not a followable redirect.
     static func next(after request: Request, url: String, status: Int, rawHeaders: [UInt8]) -> (Request, String)? {
         guard statuses.contains(status),
-              let location = ContentDecoding.headerValue(rawHeaders, name: "location")?.trimmingSpaces(), !location.isEmpty,
+              let location = HTTPHeaders.value(of: "location", inRaw: rawHeaders)?.trimmingSpaces(), !location.isEmpty,
               let base = HTTPTarget(url) else { return nil }
         let next: String
         let lower = location.lowercased()
@@ -41,5 +41,38 @@ enum RedirectPolicy {
     /// The error of a chain longer than the limit.
     static func tooMany(_ limit: Int) -> RequestError {
         RequestError(.protocolError, "more than \(limit) redirects")
+    }
+}
+
+/// A redirect chain in progress: the bytes its hops sent and received, and how many more hops
+/// it may take. Every transport that follows redirects walks its chain with one.
+struct RedirectFollower {
+    let limit: Int
+    private(set) var left: Int
+    private(set) var sent = 0
+    private(set) var received = 0
+
+    init(limit: Int) {
+        self.limit = limit
+        left = limit
+    }
+
+    /// Adds `outcome`'s bytes to the chain (and gives `outcome` the chain's totals); returns the
+    /// next hop when `outcome` is a redirect to follow. Past the limit it returns nil and makes
+    /// `outcome` a too-many-redirects error.
+    mutating func next(after request: Request, url: String, _ outcome: inout TransferOutcome) -> (Request, String)? {
+        sent += outcome.bytesSent
+        received += outcome.bytesReceived
+        outcome.bytesSent = sent
+        outcome.bytesReceived = received
+        guard outcome.error == nil, limit > 0,
+              let next = RedirectPolicy.next(after: request, url: url, status: outcome.status, rawHeaders: outcome.headerBytes)
+        else { return nil }
+        guard left > 0 else {
+            outcome.error = RedirectPolicy.tooMany(limit)
+            return nil
+        }
+        left -= 1
+        return next
     }
 }

@@ -19,31 +19,20 @@ final class HTTP1Client {
         let inFlight = RequestInFlight(request, url: url, vu: vu)
         var current = request
         var currentURL = url
-        var redirectsLeft = driver.settings.maxRedirects
-        var sent = 0, received = 0
+        var chain = RedirectFollower(limit: driver.settings.maxRedirects)
         while true {
             var (outcome, end) = try await exchange(current, url: currentURL)
-            sent += outcome.bytesSent
-            received += outcome.bytesReceived
-            outcome.bytesSent = sent
-            outcome.bytesReceived = received
-            if outcome.error == nil, driver.settings.maxRedirects > 0,
-               let next = RedirectPolicy.next(after: current, url: currentURL, status: outcome.status, rawHeaders: outcome.headerBytes) {
-                if redirectsLeft > 0 {
-                    redirectsLeft -= 1
-                    (current, currentURL) = next
-                    if !currentURL.lowercased().hasPrefix("http://") {
-                        // Cross-scheme: the chain goes on over TLS, as one request from its start.
-                        vu.chain = RedirectChain(intendedStart: inFlight.intendedStart, actualStart: inFlight.actualStart,
-                                                 series: inFlight.series, bytesSent: sent, bytesReceived: received,
-                                                 redirectsLeft: redirectsLeft)
-                        return try await vu.sendOverLibcurl(current, url: currentURL)
-                    }
-                    continue
-                }
-                outcome.error = RedirectPolicy.tooMany(driver.settings.maxRedirects)
+            guard let next = chain.next(after: current, url: currentURL, &outcome) else {
+                return outcome.complete(inFlight, end: end, vu: vu)
             }
-            return outcome.complete(inFlight, end: end, vu: vu)
+            (current, currentURL) = next
+            if !currentURL.lowercased().hasPrefix("http://") {
+                // Cross-scheme: the chain goes on over TLS, as one request from its start.
+                vu.chain = RedirectChain(intendedStart: inFlight.intendedStart, actualStart: inFlight.actualStart,
+                                         series: inFlight.series, bytesSent: chain.sent, bytesReceived: chain.received,
+                                         redirectsLeft: chain.left)
+                return try await vu.sendOverLibcurl(current, url: currentURL)
+            }
         }
     }
 

@@ -142,22 +142,8 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     }
 
     /// A response header field's value (HTTP/2 field names are lowercase).
-    func header(_ name: String) -> String? { Self.value(of: name, in: rawHeaders) }
+    func header(_ name: String) -> String? { HTTPHeaders.value(of: name, inRaw: rawHeaders) }
 
     /// A trailer field's value.
-    func trailer(_ name: String) -> String? { Self.value(of: name, in: rawTrailers) }
-
-    private static func value(of name: String, in raw: [UInt8]) -> String? {
-        let key = Array(name.utf8) + [0x3A, 0x20]
-        var i = 0
-        while i < raw.count {
-            var end = i
-            while end + 1 < raw.count && !(raw[end] == 0x0D && raw[end + 1] == 0x0A) { end += 1 }
-            if end - i >= key.count && raw[i..<(i + key.count)].elementsEqual(key) {
-                return String(decoding: raw[(i + key.count)..<end], as: UTF8.self)
-            }
-            i = end + 2
-        }
-        return nil
-    }
+    func trailer(_ name: String) -> String? { HTTPHeaders.value(of: name, inRaw: rawTrailers) }
 }
