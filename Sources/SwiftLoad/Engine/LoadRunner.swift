@@ -56,7 +56,7 @@ public enum LoadRunner {
 
         let mailbox = SnapshotMailbox()
         let names = RequestNameCap(limit: effective.maxRequestNames)
-        var warnings: [String] = []
+        var warned = false
         // A short lead lets every thread be up before the first iteration is due.
         let testStart = MonotonicClock.now() &+ 20_000_000
         let workers = (0..<plan.workerCount).map {
@@ -108,8 +108,8 @@ public enum LoadRunner {
                 giveUpAt = MonotonicClock.now() &+ 5_000_000_000
             }
             for s in mailbox.takeAll() { aggregator.add(s) }
-            if warnings.isEmpty, let w = names.warning {
-                warnings.append(w)
+            if !warned, let w = names.warning {
+                warned = true
                 progress?.warn(w)
             }
             emitPoints()
@@ -161,7 +161,7 @@ public enum LoadRunner {
             options: effective, plan: plan, config: config, totals: aggregator.totals, points: aggregator.points,
             thresholds: outcomes, thresholdSources: sources, startTime: wallStart, elapsedSeconds: elapsed,
             stop: stop, exitCode: exitCode, cpuSeconds: cpuSeconds,
-            warnings: warnings.isEmpty ? names.warning.map { [$0] } ?? [] : warnings,
+            warnings: names.warning.map { [$0] } ?? [],
             allRequests: aggregator.allRequests).build()
     }
 
