@@ -46,7 +46,7 @@ final class HTTP1Client {
             if let c = connections[key] {
                 lastConnection = c
             } else {
-                switch driver.resolver.resolve(host: target.host, port: target.port) {
+                switch await driver.resolver.resolve(host: target.host, port: target.port) {
                 case .failure(let error):
                     return Self.failure(error)
                 case .success(let (address, ns)):

@@ -26,7 +26,10 @@ final class H2Client {
         let stream = H2Stream(request: request, vu: vu, keepLimit: keepLimit, messageLimit: messageLimit,
                               timeoutNs: timeoutNs)
         let pool: H2Pool
-        switch self.pool(for: target) {
+        // The pool is nearly always there already; only a new endpoint awaits its name.
+        let found: Result<H2Pool, RequestError>
+        if let p = existingPool(for: target) { found = .success(p) } else { found = await makePool(for: target) }
+        switch found {
         case .success(let p):
             pool = p
         case .failure(let error):
@@ -43,18 +46,26 @@ final class H2Client {
         }
     }
 
-    private func pool(for target: HTTPTarget) -> Result<H2Pool, RequestError> {
+    private func existingPool(for target: HTTPTarget) -> H2Pool? {
         let tls = target.scheme == "https"
-        if let p = lastPool, p.port == target.port, p.tls == tls, p.host == target.host { return .success(p) }
-        let key = target.endpoint + (tls ? "+tls" : "")
-        if let p = pools[key] {
-            lastPool = p
-            return .success(p)
-        }
-        switch driver.resolver.resolve(host: target.host, port: target.port) {
+        if let p = lastPool, p.port == target.port, p.tls == tls, p.host == target.host { return p }
+        guard let p = pools[target.endpoint + (tls ? "+tls" : "")] else { return nil }
+        lastPool = p
+        return p
+    }
+
+    /// A pool for a new endpoint, once its name is resolved.
+    private func makePool(for target: HTTPTarget) async -> Result<H2Pool, RequestError> {
+        let key = target.endpoint + (target.scheme == "https" ? "+tls" : "")
+        switch await driver.resolver.resolve(host: target.host, port: target.port) {
         case .failure(let error):
             return .failure(error)
         case .success(let (address, _)):
+            // Another VU may have made the pool while this one waited for the name.
+            if let p = pools[key] {
+                lastPool = p
+                return .success(p)
+            }
             let options = context.http.http2
             let p = H2Pool(client: self, host: target.host, port: target.port, tls: target.scheme == "https",
                            address: address, maxConnections: options.connectionsPerTarget,

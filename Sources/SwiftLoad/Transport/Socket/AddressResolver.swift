@@ -1,29 +1,71 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// A socket address ready for `connect`.
-struct SocketAddress {
+struct SocketAddress: @unchecked Sendable {
+    // @unchecked: plain bytes (sockaddr_storage), copied by value.
     var storage = sockaddr_storage()
     var length: socklen_t = 0
     var family: Int32 { Int32(storage.ss_family) }
 }
 
-/// Resolves host names once per worker and keeps the answer for the run, as load generators do
+/// Resolves host names once per worker and keeps the answer (or the failure) for the run, as load generators do
 /// (a run measures the target, not its DNS). IP literals never touch the resolver.
-final class AddressResolver {
+///
+/// A name not yet known is looked up on a thread of its own and the asking VU waits for it, so a
+/// slow resolver never stalls the worker's loop (and the other VUs on it); VUs asking for the same
+/// name meanwhile wait for the same lookup.
+final class AddressResolver: @unchecked Sendable {
+    // @unchecked: touched only on its worker's thread; the lookup thread hands its answer back
+    // through `loop.execute`.
+    private let loop: EventLoop
     private var cache: [String: SocketAddress] = [:]
+    /// Names that did not resolve, kept too: a run against a broken name must not start a
+    /// lookup thread per request.
+    private var failed: [String: RequestError] = [:]
+    private var waiting: [String: [UnsafeContinuation<Result<SocketAddress, RequestError>, Never>]] = [:]
 
-    /// The address for `host:port` and the time spent resolving it now (zero when cached).
-    func resolve(host: String, port: Int) -> Result<(SocketAddress, UInt64), RequestError> {
+    init(loop: EventLoop) { self.loop = loop }
+
+    /// The address for `host:port` and the time this request spent waiting for it (zero when
+    /// cached or a literal).
+    func resolve(host: String, port: Int) async -> Result<(SocketAddress, UInt64), RequestError> {
         let key = "\(host):\(port)"
         if let a = cache[key] { return .success((a, 0)) }
-        let start = MonotonicClock.now()
+        if let e = failed[key] { return .failure(e) }
         var address = SocketAddress()
         if Self.literal(host, port: port, into: &address) {
             cache[key] = address
             return .success((address, 0))
         }
+        let start = MonotonicClock.now()
+        let result: Result<SocketAddress, RequestError> = await withUnsafeContinuation { c in
+            if waiting[key] != nil {
+                waiting[key]!.append(c)
+                return
+            }
+            waiting[key] = [c]
+            Thread.detachNewThread { [self] in
+                let answer = Self.lookup(host: host, port: port)
+                // `execute` is the loop's one thread-safe entry.
+                loop.execute { [self] in self.answered(key, answer) }
+            }
+        }
+        return result.map { ($0, MonotonicClock.now() &- start) }
+    }
+
+    private func answered(_ key: String, _ answer: Result<SocketAddress, RequestError>) {
+        switch answer {
+        case .success(let a): cache[key] = a
+        case .failure(let e): failed[key] = e
+        }
+        for c in waiting.removeValue(forKey: key) ?? [] { c.resume(returning: answer) }
+    }
+
+    /// getaddrinfo, blocking: called on a lookup thread only.
+    private static func lookup(host: String, port: Int) -> Result<SocketAddress, RequestError> {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_family = AF_UNSPEC
@@ -40,12 +82,12 @@ final class AddressResolver {
             if a.pointee.ai_family == AF_INET { chosen = a; break }
             p = a.pointee.ai_next
         }
+        var address = SocketAddress()
         withUnsafeMutableBytes(of: &address.storage) { dst in
             dst.copyMemory(from: UnsafeRawBufferPointer(start: chosen.pointee.ai_addr, count: Int(chosen.pointee.ai_addrlen)))
         }
         address.length = chosen.pointee.ai_addrlen
-        cache[key] = address
-        return .success((address, MonotonicClock.now() &- start))
+        return .success(address)
     }
 
     private static func literal(_ host: String, port: Int, into address: inout SocketAddress) -> Bool {

@@ -32,7 +32,7 @@ protocol Flushable: AnyObject {
 final class SocketDriver: IOHandler, DeadlineSource, PrePollHandler {
     let loop: EventLoop
     let settings: HTTPSettings
-    let resolver = AddressResolver()
+    let resolver: AddressResolver
     /// Reused by every read: a worker reads one socket at a time.
     let readBuffer: UnsafeMutableRawBufferPointer
     private var tag: UInt32 = 0
@@ -46,6 +46,7 @@ final class SocketDriver: IOHandler, DeadlineSource, PrePollHandler {
     init(loop: EventLoop, settings: HTTPSettings) {
         self.loop = loop
         self.settings = settings
+        resolver = AddressResolver(loop: loop)
         readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
         tag = loop.register(self)
         loop.addDeadlineSource(self)
