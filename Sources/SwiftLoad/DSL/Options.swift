@@ -79,10 +79,12 @@ public struct HTTP2Options: Sendable, Equatable {
 
 /// Which HTTP client carries a test's requests.
 public enum HTTPTransport: String, Sendable, Codable {
-    /// The built-in HTTP/1.1 client for `http://` URLs (one send and one receive per request on
-    /// a keep-alive connection), libcurl for `https://` (TLS, HTTP/2 by ALPN).
+    /// The built-in HTTP/1.1 client for `http://` and `https://` (TLS through OpenSSL, ALPN
+    /// `http/1.1`, certificates verified unless `insecureSkipTLSVerify`): one write and one read
+    /// per request on a keep-alive connection.
     case automatic
-    /// libcurl for every request, cleartext included.
+    /// libcurl for every request, cleartext included; over TLS it offers HTTP/2 by ALPN and
+    /// uses it when the server agrees.
     case libcurl
     /// HTTP/2 through nghttp2 for every request: prior knowledge (h2c) for `http://`, ALPN `h2`
     /// over TLS for `https://`. VUs' requests share `http2.connectionsPerTarget` connections.

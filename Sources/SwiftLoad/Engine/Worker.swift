@@ -87,6 +87,7 @@ final class Worker: DeadlineSource, @unchecked Sendable {
     }
 
     private func snapshot(final: Bool) -> WorkerSnapshot {
+        context.collectTransportCounts()
         let s = WorkerSnapshot(worker: index, interval: interval, recorder: context.recorder,
                                activeIterations: context.activeIterations, allocatedVUs: context.allocatedVUs,
                                scenarioVUs: final ? [:] : Dictionary(runners.filter(\.started).map { ($0.plan.name, $0.currentVUs) },

@@ -6,7 +6,13 @@ final class WorkerContext {
     let curl: CurlMulti
     let sockets: SocketDriver
     /// HTTP/2 connection pools, created on first use.
-    private(set) lazy var h2 = H2Client(context: self)
+    var h2: H2Client {
+        if let h2IfMade { return h2IfMade }
+        let c = H2Client(driver: sockets, options: http.http2)
+        h2IfMade = c
+        return c
+    }
+    private var h2IfMade: H2Client?
     let http: HTTPSettings
     let env: Environment
     /// This interval's metrics; the 1 Hz tick hands it to the aggregator and starts a new one.
@@ -28,6 +34,16 @@ final class WorkerContext {
         let admitted = names.admit(name, url: url)
         if admitted == name { admittedHere.insert(name) }
         return admitted
+    }
+
+    /// Moves what the transports counted (HTTP/2 GOAWAYs, refused streams) into this interval's
+    /// recorder: transports count, only the worker records.
+    func collectTransportCounts() {
+        guard let h2 = h2IfMade else { return }
+        recorder.goaways += h2.goaways
+        recorder.refusedStreams += h2.refusedStreams
+        h2.goaways = 0
+        h2.refusedStreams = 0
     }
 
     init(index: Int, loop: EventLoop, http: HTTPSettings, env: Environment, names: RequestNameCap) {

@@ -3,22 +3,28 @@ import CCurl
 import Glibc
 #endif
 
-/// A VU's libcurl easy handle, reused for every request the VU makes so its keep-alive
-/// connection (held in the worker's multi handle) is reused too.
+/// A VU's libcurl transport: one easy handle, reused for every request the VU makes so its
+/// keep-alive connection (held in the worker's multi handle) is reused too. libcurl negotiates
+/// HTTP/2 over TLS by ALPN. Redirects, content decoding and name resolution are the request
+/// policy's: libcurl follows no redirect, decodes nothing, and is handed the resolved address
+/// (`CURLOPT_RESOLVE`).
 ///
-/// One request at a time: `perform` configures the handle, adds it to the multi handle and
-/// suspends the VU; `finish` (called by `CurlMulti` on the worker's thread) records the metrics
-/// and resumes it with the response.
-final class CurlConnection {
+/// One request at a time: `exchange` configures the handle, adds it to the multi handle and
+/// suspends the VU; `finish` (called by `CurlMulti` on the worker's thread) resumes it.
+///
+/// Lifetime: the handle and every buffer libcurl points into (error buffer, request body,
+/// header and resolve lists) belong to this object and are released in `deinit`, after the
+/// handle has left the multi handle, which this object keeps alive.
+final class CurlConnection: RequestTransport {
     let easy: UnsafeMutableRawPointer
-    private unowned let vu: VU
-    private unowned let multi: CurlMulti
+    private let multi: CurlMulti
     private let settings: HTTPSettings
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Whether the handle is in the multi handle now.
+    private var added = false
 
     // The request in flight.
-    private var continuation: UnsafeContinuation<Response, any Error>?
-    private var inFlight = RequestInFlight()
+    private var continuation: UnsafeContinuation<TransferOutcome, any Error>?
     private var keepLimit = 0
     private var headerBytes: [UInt8] = []
     private var body: [UInt8] = []
@@ -28,23 +34,22 @@ final class CurlConnection {
     // Handle state kept between requests so unchanged options are not set again.
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var headerListKey: HeaderListKey?
+    private var resolveList: UnsafeMutablePointer<curl_slist>?
+    private var resolved: Set<String> = []
     private var customMethodSet = false
     private var postBuffer: UnsafeMutableRawPointer
     private var postCapacity = 64
     private var timeoutMs = -1
-    /// The MAXREDIRS the handle has, so it is set only when a request needs another.
-    private var maxRedirsSet = -1
 
     private struct HeaderListKey: Equatable {
-        var headers: HTTPHeaders
-        var contentType: String?
+        var fields: [PreparedRequest.Field]
+        var host: String?
         var hasBody: Bool
     }
 
-    init(vu: VU, multi: CurlMulti, settings: HTTPSettings) {
+    init(multi: CurlMulti, settings: HTTPSettings) {
         guard let e = curl_easy_init() else { fatalError("curl_easy_init failed") }
         easy = e
-        self.vu = vu
         self.multi = multi
         self.settings = settings
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -59,16 +64,10 @@ final class CurlConnection {
         _ = sl_easy_setopt_write_cb(e, CURLOPT_HEADERFUNCTION, Self.headerCallback)
         _ = sl_easy_setopt_ptr(e, CURLOPT_HEADERDATA, me)
         _ = sl_easy_setopt_ptr(e, CURLOPT_ERRORBUFFER, errorBuffer)
-        _ = sl_easy_setopt_str(e, CURLOPT_USERAGENT, settings.userAgent)
         _ = sl_easy_setopt_long(e, CURLOPT_TCP_NODELAY, 1)
         _ = sl_easy_setopt_long(e, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         // Prefer multiplexing on an existing HTTP/2 connection over opening another one.
         _ = sl_easy_setopt_long(e, CURLOPT_PIPEWAIT, 1)
-        if settings.maxRedirects > 0 {
-            _ = sl_easy_setopt_long(e, CURLOPT_FOLLOWLOCATION, 1)
-            _ = sl_easy_setopt_long(e, CURLOPT_MAXREDIRS, settings.maxRedirects)
-            maxRedirsSet = settings.maxRedirects
-        }
         if settings.insecure {
             _ = sl_easy_setopt_long(e, CURLOPT_SSL_VERIFYPEER, 0)
             _ = sl_easy_setopt_long(e, CURLOPT_SSL_VERIFYHOST, 0)
@@ -76,53 +75,65 @@ final class CurlConnection {
     }
 
     deinit {
+        if added { multi.remove(self) }
+        curl_easy_cleanup(easy)
+        curl_slist_free_all(headerList)
+        curl_slist_free_all(resolveList)
         errorBuffer.deallocate()
         postBuffer.deallocate()
     }
 
     // MARK: one request
 
-    nonisolated(nonsending) func perform(_ request: Request, url: String) async throws -> Response {
-        try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<Response, any Error>) in
-            start(request, url: url, continuation: c)
+    nonisolated(nonsending) func exchange(_ request: PreparedRequest) async throws -> TransferOutcome {
+        try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<TransferOutcome, any Error>) in
+            start(request, continuation: c)
         }
     }
 
-    private func start(_ request: Request, url: String, continuation c: UnsafeContinuation<Response, any Error>) {
+    private func start(_ request: PreparedRequest, continuation c: UnsafeContinuation<TransferOutcome, any Error>) {
         let e = easy
-        keepLimit = (request.keepBody ?? settings.bodyRetention).limit
+        keepLimit = request.keepLimit
         headerBytes.removeAll(keepingCapacity: true)
         body = []
         bodySize = 0
         truncated = false
         errorBuffer[0] = 0
 
-        _ = sl_easy_setopt_str(e, CURLOPT_URL, url)
-        configureMethod(request.method, body: request.body.bytes)
+        _ = sl_easy_setopt_str(e, CURLOPT_URL, request.url)
+        configureResolve(request)
+        configureMethod(request)
         configureHeaders(request)
-        let timeout = Int((request.timeout ?? settings.requestTimeout).nanoseconds / 1_000_000)
+        let timeout = Int(request.timeoutNs / 1_000_000)
         if timeout != timeoutMs {
             _ = sl_easy_setopt_long(e, CURLOPT_TIMEOUT_MS, max(1, timeout))
             timeoutMs = timeout
         }
-
         continuation = c
-        inFlight = RequestInFlight(request, url: url, vu: vu)
-        // A chain the built-in client began may follow only what its limit has left.
-        let redirects = inFlight.redirectsLeft ?? settings.maxRedirects
-        if settings.maxRedirects > 0 && redirects != maxRedirsSet {
-            _ = sl_easy_setopt_long(e, CURLOPT_MAXREDIRS, redirects)
-            maxRedirsSet = redirects
-        }
+        added = true
         multi.add(self)
     }
 
-    private func configureMethod(_ method: HTTPMethod, body bytes: [UInt8]) {
+    /// Tells libcurl where a host name resolved (the request policy resolved it once, off the
+    /// worker's loop), so libcurl does no lookup of its own.
+    private func configureResolve(_ request: PreparedRequest) {
+        let t = request.target
+        let key = "\(t.host):\(t.port)"
+        guard !resolved.contains(key) else { return }
+        resolved.insert(key)
+        guard let text = request.address.numericHost, text != t.host else { return }   // a literal
+        let entry = text.contains(":") ? "\(key):[\(text)]" : "\(key):\(text)"
+        resolveList = curl_slist_append(resolveList, entry)
+        _ = sl_easy_setopt_slist(easy, CURLOPT_RESOLVE, resolveList)
+    }
+
+    private func configureMethod(_ request: PreparedRequest) {
         let e = easy
-        let sendsBody = !bytes.isEmpty || method.expectsBody
-        if method == .head {
+        let bytes = request.body
+        let method = request.method
+        if request.isHead {
             _ = sl_easy_setopt_long(e, CURLOPT_NOBODY, 1)
-        } else if sendsBody {
+        } else if request.sendsLength {
             if bytes.count > postCapacity {
                 postBuffer.deallocate()
                 postCapacity = max(bytes.count, postCapacity * 2)
@@ -137,9 +148,9 @@ final class CurlConnection {
         } else {
             _ = sl_easy_setopt_long(e, CURLOPT_HTTPGET, 1)
         }
-        let custom = !(method == .get || method == .head || method == .post)
+        let custom = !(method == "GET" || method == "HEAD" || method == "POST")
         if custom {
-            _ = sl_easy_setopt_str(e, CURLOPT_CUSTOMREQUEST, method.rawValue)
+            _ = sl_easy_setopt_str(e, CURLOPT_CUSTOMREQUEST, method)
             customMethodSet = true
         } else if customMethodSet {
             _ = sl_easy_setopt_ptr(e, CURLOPT_CUSTOMREQUEST, nil)
@@ -147,24 +158,22 @@ final class CurlConnection {
         }
     }
 
-    private func configureHeaders(_ request: Request) {
-        let hasBody = !request.body.bytes.isEmpty
-        let key = HeaderListKey(headers: request.headers, contentType: hasBody ? request.body.contentType : nil,
-                                hasBody: hasBody)
+    private func configureHeaders(_ request: PreparedRequest) {
+        let hasBody = !request.body.isEmpty
+        let host = request.authority == request.target.hostHeader ? nil : request.authority
+        let key = HeaderListKey(fields: request.fields, host: host, hasBody: hasBody)
         if key == headerListKey { return }
         curl_slist_free_all(headerList)
         var list: UnsafeMutablePointer<curl_slist>?
-        for field in request.headers {
+        if let host { list = curl_slist_append(list, "Host: \(host)") }
+        var hasExpect = false
+        for field in request.fields {
             // "Name:" would tell curl to drop the header; "Name;" sends it with an empty value.
             list = curl_slist_append(list, field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
+            if field.name.count == 6 && field.name.lowercased() == "expect" { hasExpect = true }
         }
-        if hasBody {
-            if let ct = key.contentType, !request.headers.contains("Content-Type") {
-                list = curl_slist_append(list, "Content-Type: \(ct)")
-            }
-            // No "Expect: 100-continue" round trip for large bodies: it would distort timings.
-            if !request.headers.contains("Expect") { list = curl_slist_append(list, "Expect:") }
-        }
+        // No "Expect: 100-continue" round trip for large bodies: it would distort timings.
+        if hasBody && !hasExpect { list = curl_slist_append(list, "Expect:") }
         headerList = list
         headerListKey = key
         _ = sl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
@@ -174,6 +183,7 @@ final class CurlConnection {
 
     /// Called by the multi handle when the transfer ended, successfully or not.
     func finish(_ code: CURLcode) {
+        added = false
         guard let c = continuation else { return }
         continuation = nil
         let end = MonotonicClock.now()
@@ -198,6 +208,7 @@ final class CurlConnection {
         _ = sl_easy_getinfo_off(e, CURLINFO_SIZE_UPLOAD_T, &uploaded)
 
         var outcome = TransferOutcome()
+        outcome.endedAt = end
         outcome.status = status
         outcome.httpVersion = Self.versionString(version)
         if code != CURLE_OK {
@@ -219,24 +230,23 @@ final class CurlConnection {
         outcome.bytesReceived = headerSize + bodySize
         outcome.bytesSent = requestSize + Int(uploaded)
         body = []
-        c.resume(returning: outcome.complete(inFlight, end: end, vu: vu))
+        c.resume(returning: outcome)
     }
 
     /// Abandons the request in flight, if any: it is counted as interrupted, not as an error.
     func cancel() {
         guard let c = continuation else { return }
         continuation = nil
-        multi.remove(self)
-        vu.context.recorder.interruptedRequests += 1
+        if added {
+            multi.remove(self)
+            added = false
+        }
         c.resume(throwing: Interrupted())
     }
 
-    /// Releases the handle; the connection is closed with the multi handle.
+    /// Abandons the request in flight; the handle itself goes with this object (`deinit`).
     func close() {
         cancel()
-        curl_easy_cleanup(easy)
-        curl_slist_free_all(headerList)
-        headerList = nil
     }
 
     private static func versionString(_ v: Int) -> String {

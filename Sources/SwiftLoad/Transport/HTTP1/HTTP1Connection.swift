@@ -3,34 +3,38 @@ import CEpoll
 import Glibc
 #endif
 
-/// One keep-alive TCP connection of a VU to one endpoint, speaking HTTP/1.1 on a non-blocking
-/// socket in the worker's epoll loop: one `send` and (usually) one `recv` per request.
+/// One keep-alive connection of a VU to one endpoint, speaking HTTP/1.1 on a non-blocking socket
+/// in the worker's epoll loop, in the clear or over TLS (OpenSSL, ALPN `http/1.1`, certificates
+/// verified unless the test opted out): one write and (usually) one read per request.
 ///
 /// A request sent on a reused connection that the server closed before answering (the
 /// keep-alive race every client meets, e.g. at nginx's `keepalive_requests` limit) is sent once
 /// more on a new connection, as curl and browsers do.
 final class HTTP1Connection: SocketHandler, DeadlineTracked {
     private unowned let driver: SocketDriver
-    private unowned let vu: VU
     private let address: SocketAddress
+    /// The server name for TLS; nil in the clear.
+    private let tlsHost: String?
     private var fd: Int32 = -1
     private var connected = false
+    private var channel: ByteChannel?
+    private var tls: TLSChannel?
     private var interest: UInt32 = 0
 
     // The request in flight.
-    private var continuation: UnsafeContinuation<(TransferOutcome, UInt64), any Error>?
+    private var continuation: UnsafeContinuation<TransferOutcome, any Error>?
     private var out: [UInt8] = []
     private var outOffset = 0
-    /// What `out` holds, so a request identical to the last one is not serialised again.
-    private var outKey: OutKey?
+    /// The prepared request `out` holds, so one identical to the last is not serialised again.
+    private var outSerial: UInt64 = 0
     private var parser = HTTP1ResponseParser(headRequest: false, keepLimit: 0)
     private var headRequest = false
     private var keepLimit = 0
     private var reused = false
     private var retried = false
-    private var blockedUs: UInt64 = 0
     private var connectStart: UInt64 = 0
     private var connectEnd: UInt64 = 0
+    private var handshakeEnd: UInt64 = 0
     private var sendStart: UInt64 = 0
     private var firstByteAt: UInt64 = 0
     private var received = 0
@@ -41,61 +45,44 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
     /// Position in the driver's list of requests in flight.
     var trackIndex = -1
 
-    private struct OutKey: Equatable {
-        var method: HTTPMethod
-        var url: String
-        var headers: HTTPHeaders
-        var body: Body
-    }
-
-    init(driver: SocketDriver, vu: VU, address: SocketAddress) {
+    init(driver: SocketDriver, address: SocketAddress, tlsHost: String?) {
         self.driver = driver
-        self.vu = vu
         self.address = address
+        self.tlsHost = tlsHost
     }
 
     var isBusy: Bool { continuation != nil }
 
     // MARK: a request
 
-    /// Sends `request` and returns what happened with the instant it ended. Recording is the
-    /// caller's: a redirect chain counts as one request.
-    nonisolated(nonsending) func exchange(_ request: Request, url: String, target: HTTPTarget,
-                                          blockedUs: UInt64) async throws -> (TransferOutcome, UInt64) {
-        try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<(TransferOutcome, UInt64), any Error>) in
-            start(request, url: url, target: target, blockedUs: blockedUs, continuation: c)
+    /// Sends `request` and returns what happened. Throws only `Interrupted` (after `cancel`).
+    nonisolated(nonsending) func exchange(_ request: PreparedRequest) async throws -> TransferOutcome {
+        try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<TransferOutcome, any Error>) in
+            start(request, continuation: c)
         }
     }
 
-    private func start(_ request: Request, url: String, target: HTTPTarget, blockedUs: UInt64,
-                       continuation c: UnsafeContinuation<(TransferOutcome, UInt64), any Error>) {
-        let settings = driver.settings
+    private func start(_ request: PreparedRequest, continuation c: UnsafeContinuation<TransferOutcome, any Error>) {
         let now = MonotonicClock.now()
         continuation = c
-        headRequest = request.method == .head
-        keepLimit = (request.keepBody ?? settings.bodyRetention).limit
+        headRequest = request.isHead
+        keepLimit = request.keepLimit
         parser = HTTP1ResponseParser(headRequest: headRequest, keepLimit: keepLimit)
-        self.blockedUs = blockedUs
         retried = false
         received = 0
         sent = 0
         connectStart = 0
         connectEnd = 0
+        handshakeEnd = 0
         firstByteAt = 0
         outOffset = 0
-        let key = OutKey(method: request.method, url: url, headers: request.headers, body: request.body)
-        if key != outKey {
+        if request.serial != outSerial {
             out.removeAll(keepingCapacity: true)
-            outKey = nil
-            if let problem = HTTP1RequestWriter.write(request, target: target, userAgent: settings.userAgent, into: &out) {
-                fail(problem, closing: false)
-                return
-            }
-            outKey = key
+            HTTP1RequestWriter.write(request, into: &out)
+            outSerial = request.serial
         }
-        let timeout = request.timeout?.nanoseconds ?? settings.requestTimeoutNs
-        timeoutMs = Int(timeout / 1_000_000)
-        deadline = now &+ timeout
+        timeoutMs = Int(request.timeoutNs / 1_000_000)
+        deadline = now &+ request.timeoutNs
         driver.track(self)
         if connected {
             reused = true
@@ -124,32 +111,54 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
     }
 
     private func connectionEstablished() {
-        connected = true
         connectEnd = MonotonicClock.now()
-        sendStart = connectEnd
-        send()
+        if let tlsHost {
+            let t = TLSChannel(context: driver.tlsContext, fd: fd, host: tlsHost, alpn: ["http/1.1"])
+            tls = t
+            channel = t
+            continueHandshake()
+        } else {
+            channel = PlainChannel(fd: fd)
+            connected = true
+            sendStart = connectEnd
+            send()
+        }
+    }
+
+    private func continueHandshake() {
+        guard let tls else { return }
+        switch tls.handshake() {
+        case .done:
+            connected = true
+            handshakeEnd = MonotonicClock.now()
+            sendStart = handshakeEnd
+            send()
+        case .wouldBlock(let writable):
+            setInterest(writable ? SL_EPOLLIN | SL_EPOLLOUT : SL_EPOLLIN)
+        case .failed(let error):
+            fail(error, closing: true)
+        }
     }
 
     private func send() {
+        guard let channel else { return }
+        var result = IOResult.done(0)
         out.withUnsafeBytes { buf in
             while outOffset < buf.count {
-                let n = Glibc.send(fd, buf.baseAddress! + outOffset, buf.count - outOffset, Int32(MSG_NOSIGNAL))
-                if n > 0 {
-                    outOffset += n
-                    sent += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
+                result = channel.write(UnsafeRawBufferPointer(rebasing: buf[outOffset...]))
+                guard case .done(let n) = result, n > 0 else { break }
+                outOffset += n
+                sent += n
             }
         }
         if outOffset < out.count {
-            let e = errno
-            if e == EAGAIN || e == EWOULDBLOCK {
-                setInterest(SL_EPOLLIN | SL_EPOLLOUT)
-            } else {
-                connectionLost(e, whileSending: true)
+            switch result {
+            case .wouldBlock(let writable):
+                setInterest(writable ? SL_EPOLLIN | SL_EPOLLOUT : SL_EPOLLIN)
+            case .failed(let error):
+                connectionLost(error)
+            case .closed, .done:
+                connectionLost(nil)
             }
             return
         }
@@ -166,14 +175,17 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
 
     func handleIO(events: UInt32) {
         if !connected {
-            if let error = TCPSocket.finishConnect(fd) {
+            if tls != nil {
+                continueHandshake()
+            } else if let error = TCPSocket.finishConnect(fd) {
                 fail(error, closing: true)
             } else if events & (SL_EPOLLOUT | SL_EPOLLERR | SL_EPOLLHUP) != 0 {
                 connectionEstablished()
             }
             return
         }
-        if events & SL_EPOLLOUT != 0 && outOffset < out.count {
+        // TLS may want the socket readable to go on writing (WANT_READ), so try then too.
+        if outOffset < out.count && (events & SL_EPOLLOUT != 0 || tls != nil) {
             send()
             if continuation == nil { return }
         }
@@ -183,11 +195,12 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
     }
 
     private func read() {
+        guard let channel else { return }
         let buffer = driver.readBuffer
         var reads = 0
         while true {
-            let n = recv(fd, buffer.baseAddress, buffer.count, 0)
-            if n > 0 {
+            switch channel.read(into: buffer) {
+            case .done(let n):
                 guard continuation != nil else {
                     close()   // bytes nobody asked for: the connection is out of step
                     return
@@ -207,10 +220,11 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
                     return
                 }
                 // A short read usually drained the socket; epoll is level-triggered, so stop
-                // here rather than pay for a recv that returns EAGAIN.
+                // here rather than pay for a read that would block. TLS hands over one record
+                // per read, so there a short read says nothing: read on.
                 reads += 1
-                if n < buffer.count || reads >= 16 { return }
-            } else if n == 0 {
+                if (n < buffer.count && tls == nil) || reads >= 16 { return }
+            case .closed:
                 guard continuation != nil else {
                     close()   // the server closed an idle keep-alive connection
                     return
@@ -218,25 +232,24 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
                 if parser.finishOnClose() {
                     succeed(reusable: false)
                 } else {
-                    connectionLost(0, whileSending: false)
+                    connectionLost(nil)
                 }
                 return
-            } else {
-                let e = errno
-                if e == EINTR { continue }
-                if e == EAGAIN || e == EWOULDBLOCK { return }
+            case .wouldBlock:
+                return
+            case .failed(let error):
                 guard continuation != nil else {
                     close()
                     return
                 }
-                connectionLost(e, whileSending: false)
+                connectionLost(error)
                 return
             }
         }
     }
 
-    /// The connection broke (`e` is the errno, 0 for an orderly close).
-    private func connectionLost(_ e: Int32, whileSending: Bool) {
+    /// The connection broke: `error` says how, nil for an orderly close.
+    private func connectionLost(_ error: RequestError?) {
         if reused && !retried && !parser.started {
             retried = true
             close()
@@ -246,17 +259,19 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
             open()
             return
         }
-        let error: RequestError
-        if e == ECONNRESET || e == EPIPE {
-            error = RequestError(.connectionReset, "connection reset by peer\(parser.started ? " after \(received) bytes of the response" : "")")
-        } else if e == 0 {
-            error = RequestError(.connectionClosed, parser.started
+        let failure: RequestError
+        if let error {
+            if error.errorClass == .connectionReset && parser.started {
+                failure = RequestError(.connectionReset, "connection reset by peer after \(received) bytes of the response")
+            } else {
+                failure = error
+            }
+        } else {
+            failure = RequestError(.connectionClosed, parser.started
                 ? "connection closed after \(received) bytes, before the response was complete"
                 : "server closed the connection without a response")
-        } else {
-            error = RequestError(.other, "\(whileSending ? "send" : "recv") failed: \(Self.describe(e))")
         }
-        fail(error, closing: true)
+        fail(failure, closing: true)
     }
 
     // MARK: endings
@@ -265,8 +280,7 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         guard let c = continuation else { return }
         continuation = nil
         driver.untrack(self)
-        let end = MonotonicClock.now()
-        var o = outcome(end: end)
+        var o = outcome(end: MonotonicClock.now())
         o.status = parser.status
         o.httpVersion = parser.minorVersion == 0 ? "1.0" : "1.1"
         o.headerBytes = parser.headerBytes
@@ -275,7 +289,7 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         o.truncated = parser.truncated
         parser = HTTP1ResponseParser(headRequest: false, keepLimit: 0)
         if !reusable { close() }
-        c.resume(returning: (o, end))
+        c.resume(returning: o)
     }
 
     private func fail(_ error: RequestError, closing: Bool) {
@@ -283,23 +297,23 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         continuation = nil
         driver.untrack(self)
         if closing { close() }
-        let end = MonotonicClock.now()
-        var o = outcome(end: end)
+        var o = outcome(end: MonotonicClock.now())
         o.status = parser.status
         o.httpVersion = parser.status > 0 ? (parser.minorVersion == 0 ? "1.0" : "1.1") : ""
         o.headerBytes = parser.headerBytes
         o.bodySize = parser.bodySize
         o.error = error
         parser = HTTP1ResponseParser(headRequest: false, keepLimit: 0)
-        c.resume(returning: (o, end))
+        c.resume(returning: o)
     }
 
     private func outcome(end: UInt64) -> TransferOutcome {
         var o = TransferOutcome()
+        o.endedAt = end
         o.bytesReceived = received
         o.bytesSent = sent
-        o.blockedUs = blockedUs
         if connectEnd > connectStart { o.connectingUs = (connectEnd - connectStart) / 1000 }
+        if handshakeEnd > connectEnd && connectEnd > 0 { o.tlsUs = (handshakeEnd - connectEnd) / 1000 }
         if firstByteAt > sendStart && sendStart > 0 { o.waitingUs = (firstByteAt - sendStart) / 1000 }
         if firstByteAt > 0 && end > firstByteAt { o.receivingUs = (end - firstByteAt) / 1000 }
         return o
@@ -316,7 +330,6 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         continuation = nil
         driver.untrack(self)
         close()
-        vu.context.recorder.interruptedRequests += 1
         c.resume(throwing: Interrupted())
     }
 
@@ -326,6 +339,8 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         driver.retire(fd: fd, watched: interest != 0)
         fd = -1
         connected = false
+        channel = nil
+        tls = nil   // freed now; it never closes the socket itself (the driver does)
         interest = 0
     }
 

@@ -1,7 +1,8 @@
 import CNghttp2
 
-/// The C callbacks every session shares; each finds its `H2Connection` (or `H2Stream`) in the
-/// user-data pointer.
+/// The C callbacks every session shares; each finds its `H2Connection` in the session's
+/// user-data pointer (the connection owns the session and deletes it before it goes), and a
+/// stream by its id through the connection.
 final class H2Callbacks: @unchecked Sendable {
     // @unchecked: built once, never changed; nghttp2 copies it into each session.
     static let shared = H2Callbacks()
@@ -57,10 +58,12 @@ final class H2Callbacks: @unchecked Sendable {
         return 0
     }
 
-    /// Feeds a request body to nghttp2 as flow control allows.
-    static let readBody: nghttp2_data_source_read_callback = { _, _, buf, length, flags, source, _ in
-        guard let buf, let flags, let ptr = source?.pointee.ptr else { return 0 }
-        let stream = Unmanaged<H2Stream>.fromOpaque(ptr).takeUnretainedValue()
+    /// Feeds a request body to nghttp2 as flow control allows; the stream is found by id.
+    static let readBody: nghttp2_data_source_read_callback = { _, streamID, buf, length, flags, _, user in
+        guard let buf, let flags else { return 0 }
+        guard let stream = connection(user).stream(streamID) else {
+            return ssize_t(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)   // reset meanwhile: fail that stream only
+        }
         let body = stream.request.body
         let n = min(length, body.count - stream.bodyOffset)
         body.withUnsafeBytes { src in

@@ -21,8 +21,9 @@ final class H2Connection: SocketHandler, Flushable {
     private var tls: TLSChannel?
     private var interest: UInt32 = 0
     private var session: OpaquePointer?
-    /// Open streams, each knowing its index (removal is a swap with the last).
-    private var active: [H2Stream] = []
+    /// Open streams by id. nghttp2 is given no pointer to a stream (its user data stays nil), so
+    /// a stream that is cancelled, timed out or freed can never be reached from a callback.
+    private var active: [Int32: H2Stream] = [:]
     /// Streams accepted before the session was open.
     private var pending: [H2Stream] = []
     /// The server sent GOAWAY: no new streams here.
@@ -40,6 +41,11 @@ final class H2Connection: SocketHandler, Flushable {
 
     init(pool: H2Pool) {
         self.pool = pool
+    }
+
+    deinit {
+        // The session points back at this object: it must not outlive it.
+        if let session { nghttp2_session_del(session) }
     }
 
     var driver: SocketDriver { pool.driver }
@@ -148,15 +154,14 @@ final class H2Connection: SocketHandler, Flushable {
         guard let session else { return }
         let r = stream.request
         stream.bytesSent += r.headers.size + r.body.count
-        let streamData = Unmanaged.passUnretained(stream).toOpaque()
         let id: Int32 = r.headers.withNV { nva in
             if r.body.isEmpty {
-                return nghttp2_submit_request(session, nil, nva.baseAddress, nva.count, nil, streamData)
+                return nghttp2_submit_request(session, nil, nva.baseAddress, nva.count, nil, nil)
             }
+            // The body is read by stream id (see H2Callbacks.readBody), not through a pointer.
             var provider = nghttp2_data_provider()
-            provider.source.ptr = streamData
             provider.read_callback = H2Callbacks.readBody
-            return nghttp2_submit_request(session, nil, nva.baseAddress, nva.count, &provider, streamData)
+            return nghttp2_submit_request(session, nil, nva.baseAddress, nva.count, &provider, nil)
         }
         guard id > 0 else {
             // Stream ids ran out (or the session is closing): another connection takes it.
@@ -167,29 +172,12 @@ final class H2Connection: SocketHandler, Flushable {
         }
         stream.streamID = id
         stream.submittedAt = MonotonicClock.now()
-        stream.activeIndex = active.count
-        active.append(stream)
+        active[id] = stream
         queueFlush()
     }
 
-    private func removeActive(_ stream: H2Stream) -> Bool {
-        let i = stream.activeIndex
-        guard i >= 0 && i < active.count && active[i] === stream else { return false }
-        let last = active.removeLast()
-        if i < active.count {
-            active[i] = last
-            last.activeIndex = i
-        }
-        stream.activeIndex = -1
-        return true
-    }
-
-    /// The stream behind an id, from the pointer nghttp2 keeps for it.
-    private func stream(_ id: Int32) -> H2Stream? {
-        guard let session, let p = nghttp2_session_get_stream_user_data(session, id) else { return nil }
-        let s = Unmanaged<H2Stream>.fromOpaque(p).takeUnretainedValue()
-        return s.activeIndex >= 0 && s.streamID == id ? s : nil
-    }
+    /// The open stream with `id`.
+    func stream(_ id: Int32) -> H2Stream? { active[id] }
 
     /// Resets the stream (time-out, interrupted run, message over the limit).
     func cancel(_ stream: H2Stream) {
@@ -197,10 +185,9 @@ final class H2Connection: SocketHandler, Flushable {
             pending.remove(at: i)
             return
         }
-        guard let session, stream.streamID > 0, removeActive(stream) else { return }
-        // nghttp2 keeps the stream until the reset is sent and may still report frames for it:
-        // forget the pointer, or those frames would reach whatever object takes its memory.
-        nghttp2_session_set_stream_user_data(session, stream.streamID, nil)
+        guard let session, stream.streamID > 0, active.removeValue(forKey: stream.streamID) != nil else { return }
+        // nghttp2 keeps the stream until the reset is sent and may still report frames for it;
+        // they find no stream under this id and are dropped.
         nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream.streamID, NGHTTP2_CANCEL.rawValue)
         queueFlush()
         pool.capacityFreed(on: self)
@@ -238,10 +225,10 @@ final class H2Connection: SocketHandler, Flushable {
     }
 
     func onStreamClose(streamID: Int32, errorCode: UInt32) {
-        guard let stream = stream(streamID), removeActive(stream) else { return }
+        guard let stream = active.removeValue(forKey: streamID) else { return }
         if errorCode == NGHTTP2_REFUSED_STREAM.rawValue && stream.status == 0 && stream.attempts < 3 {
             // Never processed (GOAWAY or REFUSED_STREAM): safe to send again elsewhere.
-            pool.client.context.recorder.refusedStreams += 1
+            pool.client.refusedStreams += 1
             stream.attempts += 1
             stream.resetForRetry()
             pool.requeue(stream)
@@ -257,7 +244,7 @@ final class H2Connection: SocketHandler, Flushable {
     func onGoAway(lastStreamID: Int32, errorCode: UInt32) {
         if !goingAway {
             goingAway = true
-            pool.client.context.recorder.goaways += 1
+            pool.client.goaways += 1
         }
         // Streams not yet submitted go elsewhere now; nghttp2 refuses those beyond lastStreamID.
         let waiting = pending
@@ -403,9 +390,8 @@ final class H2Connection: SocketHandler, Flushable {
     /// times at most.
     private func fail(_ error: RequestError, requeuePending: Bool) {
         guard state != .closed else { return }
-        let submitted = active
+        let submitted = Array(active.values)
         let notSent = pending
-        for s in submitted { s.activeIndex = -1 }
         active.removeAll()
         pending.removeAll()
         close()
@@ -439,7 +425,7 @@ final class H2Connection: SocketHandler, Flushable {
 
     /// Fails everything at the end of the run.
     func shutDown() {
-        for s in active + pending { s.activeIndex = -1; s.interrupt() }
+        for s in Array(active.values) + pending { s.interrupt() }
         active.removeAll()
         pending.removeAll()
         close()

@@ -1,6 +1,7 @@
 /// One request on an HTTP/2 connection, from the moment a VU asks for it until its stream
 /// closes. It may wait in its pool's queue, and it may be sent again on another connection when
-/// the server refuses the stream (REFUSED_STREAM, or beyond a GOAWAY's last stream).
+/// the server refuses the stream (REFUSED_STREAM, or beyond a GOAWAY's last stream). nghttp2
+/// never holds a pointer to it: its connection finds it by stream id.
 final class H2Stream: DeadlineTracked, @unchecked Sendable {
     // @unchecked: a stream lives on its worker's thread; it is handed back to the VU through a
     // continuation resumed on that same thread.
@@ -10,7 +11,8 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     }
 
     let request: Request
-    unowned(unsafe) let vu: VU
+    /// The worker's socket driver, which enforces the stream's deadline.
+    unowned let driver: SocketDriver
     /// Body bytes kept in memory (all are counted).
     let keepLimit: Int
     /// gRPC's message size limit: the stream is reset as soon as a longer message is announced.
@@ -30,8 +32,6 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     var deadline: UInt64
     let timeoutMs: Int
     var trackIndex = -1
-    /// Position in its connection's list of open streams.
-    var activeIndex = -1
 
     // Where it is.
     var connection: H2Connection?
@@ -52,9 +52,9 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     /// Set when the stream failed; nil when it closed normally.
     var error: RequestError?
 
-    init(request: Request, vu: VU, keepLimit: Int, messageLimit: Int?, timeoutNs: UInt64) {
+    init(request: Request, driver: SocketDriver, keepLimit: Int, messageLimit: Int?, timeoutNs: UInt64) {
         self.request = request
-        self.vu = vu
+        self.driver = driver
         self.keepLimit = keepLimit
         self.messageLimit = messageLimit
         startedAt = MonotonicClock.now()
@@ -96,19 +96,18 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         continuation = nil
         if let error, self.error == nil { self.error = error }
         endedAt = MonotonicClock.now()
-        vu.context.sockets.untrack(self)
+        driver.untrack(self)
         connection = nil
         c.resume(returning: self)
     }
 
-    /// The run is stopping: the VU gets `Interrupted`, the request counts as interrupted.
+    /// The run is stopping: the VU gets `Interrupted`.
     func interrupt() {
         guard let c = continuation else { return }
         continuation = nil
         if let conn = connection { conn.cancel(self) }
         connection = nil
-        vu.context.sockets.untrack(self)
-        vu.context.recorder.interruptedRequests += 1
+        driver.untrack(self)
         c.resume(throwing: Interrupted())
     }
 

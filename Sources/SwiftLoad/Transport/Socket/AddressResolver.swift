@@ -9,6 +9,19 @@ struct SocketAddress: @unchecked Sendable {
     var storage = sockaddr_storage()
     var length: socklen_t = 0
     var family: Int32 { Int32(storage.ss_family) }
+
+    /// The address as text (`127.0.0.1`, `::1`), without the port.
+    var numericHost: String? {
+        var buf = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        var s = storage
+        let rc = withUnsafePointer(to: &s) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, length, &buf, socklen_t(buf.count), nil, 0, NI_NUMERICHOST)
+            }
+        }
+        guard rc == 0 else { return nil }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 }
 
 /// Resolves host names once per worker and keeps the answer (or the failure) for the run, as load generators do

@@ -42,6 +42,15 @@ final class SocketDriver: IOHandler, DeadlineSource, PrePollHandler {
     /// Sockets closed while events may still be pending for them; see `retire`.
     private var retired: [Int32] = []
     private var dirty: [Flushable] = []
+    private var tls: TLSContext?
+
+    /// The worker's TLS client context (HTTP/1.1 and HTTP/2 alike), made on first use.
+    var tlsContext: TLSContext {
+        if let tls { return tls }
+        let t = TLSContext(insecure: settings.insecure)
+        tls = t
+        return t
+    }
 
     init(loop: EventLoop, settings: HTTPSettings) {
         self.loop = loop

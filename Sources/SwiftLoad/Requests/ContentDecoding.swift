@@ -19,6 +19,19 @@ enum ContentDecoding {
         }
     }
 
+    /// Decodes `o`'s gzip or deflate body in place. `bodySize` stays the size on the wire. A body
+    /// cut by the retention limit is left as it came (part of a compressed stream decodes to
+    /// nothing useful); one that does not decode is a protocol error.
+    static func decode(_ o: inout TransferOutcome, limit: Int) {
+        guard o.error == nil, !o.body.isEmpty, !o.truncated, let coding = coding(inRawHeaders: o.headerBytes) else { return }
+        if let decoded = decode(o.body, coding, limit: limit) {
+            o.body = decoded.bytes
+            o.truncated = decoded.truncated
+        } else {
+            o.error = RequestError(.protocolError, "the \(coding == .gzip ? "gzip" : "deflate") body does not decode")
+        }
+    }
+
     /// `body` decoded, at most `limit` bytes; `truncated` when more would follow. Nil when the
     /// data is not valid for the coding (the caller reports a decoding error).
     static func decode(_ body: [UInt8], _ coding: Coding, limit: Int) -> (bytes: [UInt8], truncated: Bool)? {

@@ -13,20 +13,29 @@ enum GRPCCall {
     nonisolated(nonsending) static func call(vu: VU, target: String, method: String, message: [UInt8],
                                              metadata: HTTPHeaders, deadline: Duration?, name: String?,
                                              streaming: Bool) async throws -> GRPCResponse {
+        let pipeline = vu.pipeline
         let url = httpURL(target)
-        let request = Request(method: .post, url: url + method, name: name ?? method)
-        let inFlight = RequestInFlight(request, url: url + method, vu: vu)
-        guard let endpoint = vu.target(url), method.hasPrefix("/") else {
-            var o = TransferOutcome()
-            o.error = RequestError(.protocolError, "bad gRPC target or method: \(target) \(method)")
+        let recording = pipeline.start(name: name ?? method, tags: [:], url: url + method, expected: 0...399)
+        guard let endpoint = pipeline.target(url), method.hasPrefix("/") else {
+            var o = TransferOutcome.failed(RequestError(.protocolError, "bad gRPC target or method: \(target) \(method)"))
             o.grpcStatus = .invalidArgument
-            return response(o, inFlight, method: method, vu: vu, stream: nil)
+            return response(o, recording, method: method, pipeline: pipeline, stream: nil)
         }
-        vu.noteTarget(url, grpc: true)
+        pipeline.noteTarget(url, grpc: true)
         let settings = vu.context.http
+        let address: SocketAddress
+        var blockedNs: UInt64 = 0
+        switch await pipeline.resolve(endpoint) {
+        case .failure(let error):
+            var o = TransferOutcome.failed(error)
+            o.grpcStatus = .unavailable
+            return response(o, recording, method: method, pipeline: pipeline, stream: nil)
+        case .success(let (a, ns)):
+            address = a
+            blockedNs = ns
+        }
         let timeoutText = deadline.map(GRPCFraming.timeoutHeader)
-        let key = VU.H2BlockKey(method: .post, url: inFlight.url, headers: metadata, contentType: timeoutText)
-        let block = vu.h2HeaderBlock(key) {
+        let block = pipeline.grpcHeaderBlock(url: recording.url, metadata: metadata, timeout: timeoutText) {
             var fields: [(String, String)] = [("content-type", "application/grpc"), ("te", "trailers"),
                                               ("user-agent", "grpc-swiftload/\(SwiftLoadVersion.current)")]
             if let timeoutText { fields.append(("grpc-timeout", timeoutText)) }
@@ -36,12 +45,13 @@ enum GRPCCall {
         }
         let h2 = H2Stream.Request(headers: block, body: GRPCFraming.frame(message))
         let limit = settings.grpcMaxMessageSize
-        let stream = try await vu.context.h2.exchange(
-            h2, target: endpoint, vu: vu, keepLimit: streaming ? Int.max : limit + 5, messageLimit: limit,
+        let stream = try await pipeline.sendGRPC(
+            h2, target: endpoint, address: address, keepLimit: streaming ? Int.max : limit + 5, messageLimit: limit,
             timeoutNs: deadline?.nanoseconds ?? settings.requestTimeoutNs)
         var o = TransferOutcome(stream)
+        o.blockedUs += blockedNs / 1000
         let replies = interpret(&o, stream: stream, deadline: deadline != nil, limit: limit, streaming: streaming)
-        return response(o, inFlight, method: method, vu: vu, stream: stream, replies: replies)
+        return response(o, recording, method: method, pipeline: pipeline, stream: stream, replies: replies)
     }
 
     /// `host:port` and `grpc://` are cleartext, `grpcs://` is TLS; http(s) URLs pass through.
@@ -122,10 +132,9 @@ enum GRPCCall {
         return .unknown
     }
 
-    private static func response(_ o: TransferOutcome, _ inFlight: RequestInFlight, method: String, vu: VU,
-                                 stream: H2Stream?, replies: [[UInt8]]? = nil) -> GRPCResponse {
-        let end = stream?.endedAt ?? MonotonicClock.now()
-        let (timings, error) = o.record(inFlight, end: end, vu: vu)
+    private static func response(_ o: TransferOutcome, _ recording: RequestRecording, method: String,
+                                 pipeline: RequestPipeline, stream: H2Stream?, replies: [[UInt8]]? = nil) -> GRPCResponse {
+        let (timings, error) = pipeline.record(o, recording)
         let statusMessage: String
         if error == nil {
             statusMessage = ""
@@ -134,19 +143,19 @@ enum GRPCCall {
                 ?? error?.message ?? ""
         }
         return GRPCResponse(
-            name: inFlight.name, method: method, code: o.grpcStatus ?? .unknown, statusMessage: statusMessage,
+            name: recording.name, method: method, code: o.grpcStatus ?? .unknown, statusMessage: statusMessage,
             messages: error == nil ? replies ?? [] : [],
-            timeToFirstMessage: stream.flatMap { $0.firstMessageAt > 0 ? Duration(nanoseconds: $0.firstMessageAt &- inFlight.intendedStart) : nil },
+            timeToFirstMessage: stream.flatMap { $0.firstMessageAt > 0 ? Duration(nanoseconds: $0.firstMessageAt &- recording.intendedStart) : nil },
             rawHeaders: stream?.rawHeaders ?? [], rawTrailers: stream?.rawTrailers ?? [], timings: timings,
             error: error)
     }
 
     static func failedLocally(vu: VU, method: String, name: String?, target: String, _ error: RequestError) -> GRPCResponse {
-        let request = Request(method: .post, url: httpURL(target) + method, name: name ?? method)
-        var o = TransferOutcome()
-        o.error = error
+        let pipeline = vu.pipeline
+        let recording = pipeline.start(name: name ?? method, tags: [:], url: httpURL(target) + method, expected: 0...399)
+        var o = TransferOutcome.failed(error)
         o.grpcStatus = .internal
-        return response(o, RequestInFlight(request, url: request.url, vu: vu), method: method, vu: vu, stream: nil)
+        return response(o, recording, method: method, pipeline: pipeline, stream: nil)
     }
 
     /// grpc-message is percent-encoded (gRPC over HTTP/2, "Responses").

@@ -1,0 +1,292 @@
+import Glibc
+
+/// The rules between a VU and the transports, applied once for every transport: a script's
+/// `Request` becomes a `PreparedRequest` (header policy, body retention, the time left, the
+/// resolved address), goes to the transport the test chose, and its `TransferOutcome` is
+/// followed (redirects, cookies), decoded (gzip, deflate) and recorded, once, here.
+///
+/// One per VU, on the VU's worker thread. It owns the VU's transports: the built-in HTTP/1.1
+/// client (`http://` and `https://`), a libcurl handle, and a channel to the worker's HTTP/2
+/// connections (HTTP and gRPC).
+final class RequestPipeline {
+    private unowned let vu: VU
+    private let context: WorkerContext
+    private var settings: HTTPSettings { context.http }
+
+    private var http1Client: HTTP1Client?
+    private var curlConnection: CurlConnection?
+    private var h2Channel: H2Channel?
+    /// The transport waiting for an answer now, so a stop can interrupt it.
+    private var inFlight: RequestTransport?
+
+    // One-entry caches: most iterations send what they sent last time.
+    private var lastPrepared: (key: PreparedKey, request: PreparedRequest)?
+    private var serial: UInt64 = 0
+    private var lastEndpoint: (host: String, port: Int, address: SocketAddress)?
+    private var lastTarget: (url: String, target: HTTPTarget)?
+    private var seriesCache: (name: String, tags: [String: String], group: String, slot: SeriesSlot)?
+    /// The scheme, host and port the last request went to, as its URL spells them.
+    private var lastOrigin = ""
+
+    /// What a prepared request is made from (besides the time left and the body limit).
+    private struct PreparedKey: Equatable {
+        var method: HTTPMethod
+        var url: String
+        var headers: HTTPHeaders
+        var body: Body
+        var cookie: String?
+    }
+
+    init(vu: VU, context: WorkerContext) {
+        self.vu = vu
+        self.context = context
+    }
+
+    // MARK: HTTP
+
+    /// Sends `request` and everything its redirects ask for; records it as one request.
+    nonisolated(nonsending) func perform(_ request: Request) async throws -> Response {
+        let url = request.fullURL
+        noteTarget(url)
+        let recording = start(name: request.metricName, tags: request.tags, url: url,
+                              expected: request.expectedStatuses ?? 0...399)
+        let keepLimit = (request.keepBody ?? settings.bodyRetention).limit
+        let timeoutNs = request.timeout?.nanoseconds ?? settings.requestTimeoutNs
+        let deadline = recording.actualStart &+ timeoutNs
+        var current = request, currentURL = url
+        var redirects = RedirectFollower(limit: settings.maxRedirects)
+        while true {
+            try vu.checkRunning()
+            var outcome: TransferOutcome
+            let now = MonotonicClock.now()
+            if now >= deadline {
+                outcome = .failed(RequestError(.timeout, "no complete response within \(timeoutNs / 1_000_000) ms"), at: now)
+            } else {
+                outcome = try await exchange(current, url: currentURL, keepLimit: keepLimit, timeoutNs: deadline - now)
+            }
+            if vu.cookies.isEnabled, let host = target(currentURL)?.host {
+                vu.cookies.store(HTTPHeaders.parse(raw: outcome.headerBytes).values(for: "Set-Cookie"), from: host)
+            }
+            guard let next = redirects.next(after: current, url: currentURL, &outcome) else {
+                return finish(outcome, recording, keepLimit: keepLimit)
+            }
+            (current, currentURL) = next
+        }
+    }
+
+    /// One hop: prepared, resolved and sent on the test's transport.
+    nonisolated(nonsending) private func exchange(_ request: Request, url: String, keepLimit: Int,
+                                                  timeoutNs: UInt64) async throws -> TransferOutcome {
+        var prepared: PreparedRequest
+        var blockedNs: UInt64 = 0
+        switch await prepare(request, url: url) {
+        case .failure(let error): return .failed(error)
+        case .success(let (p, waited)): prepared = p; blockedNs = waited
+        }
+        prepared.keepLimit = keepLimit
+        prepared.timeoutNs = timeoutNs
+        let transport = self.transport()
+        inFlight = transport
+        defer { inFlight = nil }
+        var outcome: TransferOutcome
+        do {
+            outcome = try await transport.exchange(prepared)
+        } catch {
+            context.recorder.interruptedRequests += 1
+            throw error
+        }
+        outcome.blockedUs += blockedNs / 1000
+        return outcome
+    }
+
+    private func transport() -> RequestTransport {
+        switch settings.transport {
+        case .automatic:
+            if let c = http1Client { return c }
+            let c = HTTP1Client(driver: context.sockets)
+            http1Client = c
+            return c
+        case .libcurl:
+            if let c = curlConnection { return c }
+            let c = CurlConnection(multi: context.curl, settings: settings)
+            curlConnection = c
+            return c
+        case .http2:
+            return h2()
+        }
+    }
+
+    /// The VU's channel to the worker's HTTP/2 connections (HTTP with `transport: .http2`, gRPC).
+    func h2() -> H2Channel {
+        if let c = h2Channel { return c }
+        let c = H2Channel(client: context.h2)
+        h2Channel = c
+        return c
+    }
+
+    /// `request` made ready for a transport, and the nanoseconds spent waiting for its name.
+    nonisolated(nonsending) private func prepare(_ request: Request, url: String) async -> Result<(PreparedRequest, UInt64), RequestError> {
+        var cookie: String?
+        if vu.cookies.isEnabled, let host = target(url)?.host { cookie = vu.cookies.header(for: host) }
+        let key = PreparedKey(method: request.method, url: url, headers: request.headers, body: request.body, cookie: cookie)
+        if let last = lastPrepared, last.key == key { return .success((last.request, 0)) }
+        guard let target = target(url) else { return .failure(RequestError(.protocolError, "malformed URL: \(url)")) }
+        let policy = HeaderPolicy.fields(request.headers, bodyCount: request.body.bytes.count,
+                                         contentType: request.body.contentType, cookie: cookie,
+                                         userAgent: settings.userAgent)
+        let fields: [PreparedRequest.Field], host: String?
+        switch policy {
+        case .failure(let error): return .failure(error)
+        case .success(let f): (fields, host) = f
+        }
+        let address: SocketAddress, waited: UInt64
+        if let e = lastEndpoint, e.port == target.port, e.host == target.host {
+            (address, waited) = (e.address, 0)
+        } else {
+            switch await context.sockets.resolver.resolve(host: target.host, port: target.port) {
+            case .failure(let error): return .failure(error)
+            case .success(let (a, ns)):
+                (address, waited) = (a, ns)
+                lastEndpoint = (target.host, target.port, a)
+            }
+        }
+        serial &+= 1
+        let p = PreparedRequest(
+            serial: serial, method: request.method.rawValue, isHead: request.method == .head,
+            sendsLength: !request.body.bytes.isEmpty || request.method.expectsBody,
+            url: url, target: target, authority: host ?? target.hostHeader, fields: fields,
+            body: request.body.bytes, address: address, keepLimit: 0, timeoutNs: 0)
+        lastPrepared = (key, p)
+        return .success((p, waited))
+    }
+
+    /// The outcome decoded, recorded and handed to the script.
+    private func finish(_ outcome: TransferOutcome, _ recording: RequestRecording, keepLimit: Int) -> Response {
+        var o = outcome
+        ContentDecoding.decode(&o, limit: keepLimit)
+        let (timings, error) = recording.record(o, in: context.recorder)
+        return Response(name: recording.name, url: recording.url, status: o.status, httpVersion: o.httpVersion,
+                        rawHeaders: o.headerBytes, body: o.body, bodySize: o.bodySize, bodyTruncated: o.truncated,
+                        timings: timings, error: error)
+    }
+
+    // MARK: recording
+
+    /// A request named `name` starting now: its series and its intended start (for an
+    /// open-model iteration's first request, now less the iteration's start lag).
+    func start(name: String, tags: [String: String], url: String, expected: ClosedRange<Int>) -> RequestRecording {
+        let now = MonotonicClock.now()
+        return RequestRecording(series: series(name: name, tags: tags, url: url), url: url,
+                                intendedStart: vu.takeIntendedStart(now: now), actualStart: now,
+                                expectedStatuses: expected)
+    }
+
+    /// Records a request (or gRPC call) that ended with `outcome`.
+    func record(_ outcome: TransferOutcome, _ recording: RequestRecording) -> (Timings, RequestError?) {
+        recording.record(outcome, in: context.recorder)
+    }
+
+    /// The series a request named `name` with `tags` belongs to (cached: most iterations repeat
+    /// the last request's name, group and tags).
+    private func series(name: String, tags: [String: String], url: String) -> SeriesSlot {
+        let group = vu.groupPath
+        if let c = seriesCache, c.name == name, c.group == group, (tags.isEmpty && c.tags.isEmpty) || c.tags == tags {
+            return c.slot
+        }
+        let recorded = context.recordedName(name, url: url)
+        let slot = SeriesSlot(SeriesKey(name: recorded, group: group, scenario: vu.scenario,
+                                        tags: SeriesKey.tags(vu.scenarioTags, tags)))
+        seriesCache = (name, tags, group, slot)
+        return slot
+    }
+
+    /// `url` taken apart, remembered for the next request to the same URL.
+    func target(_ url: String) -> HTTPTarget? {
+        if let t = lastTarget, t.url == url { return t.target }
+        guard let t = HTTPTarget(url) else { return nil }
+        lastTarget = (url, t)
+        return t
+    }
+
+    /// Records where requests go, for the report: only when the origin changes, so the cost per
+    /// request is one prefix comparison.
+    func noteTarget(_ url: String, grpc: Bool = false) {
+        // Bytes, not String.hasPrefix (which compares Unicode-aware); the byte after the origin
+        // must end it, so http://host:80 is not taken for http://host:8080.
+        let same = url.utf8.withContiguousStorageIfAvailable { u in
+            lastOrigin.utf8.withContiguousStorageIfAvailable { o -> Bool in
+                guard !o.isEmpty, u.count >= o.count, memcmp(u.baseAddress!, o.baseAddress!, o.count) == 0 else { return false }
+                return u.count == o.count || u[o.count] == UInt8(ascii: "/") || u[o.count] == UInt8(ascii: "?")
+            } ?? false
+        } ?? false
+        if same { return }
+        let origin = Self.origin(of: url)
+        lastOrigin = origin
+        var shown = origin
+        if grpc {
+            if shown.hasPrefix("https://") { shown = "grpcs://" + shown.dropFirst(8) }
+            else if shown.hasPrefix("http://") { shown = "grpc://" + shown.dropFirst(7) }
+        }
+        context.recorder.targets.insert(shown)
+    }
+
+    /// `scheme://authority` of `url` (the whole string when it has no path).
+    static func origin(of url: String) -> String {
+        guard let sep = url.range(of: "://") else { return url }
+        let rest = url[sep.upperBound...]
+        let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        return String(url[..<end])
+    }
+
+    /// The address for `target`, resolved off the worker's loop (gRPC's way in).
+    nonisolated(nonsending) func resolve(_ target: HTTPTarget) async -> Result<(SocketAddress, UInt64), RequestError> {
+        if let e = lastEndpoint, e.port == target.port, e.host == target.host { return .success((e.address, 0)) }
+        let r = await context.sockets.resolver.resolve(host: target.host, port: target.port)
+        if case .success(let (a, _)) = r { lastEndpoint = (target.host, target.port, a) }
+        return r
+    }
+
+    // MARK: gRPC
+
+    private var grpcBlock: (url: String, metadata: HTTPHeaders, timeout: String?, block: H2HeaderBlock)?
+
+    /// The header block of a gRPC call, from the one-entry cache or built by `make`.
+    func grpcHeaderBlock(url: String, metadata: HTTPHeaders, timeout: String?, _ make: () -> H2HeaderBlock) -> H2HeaderBlock {
+        if let c = grpcBlock, c.url == url, c.timeout == timeout, c.metadata == metadata { return c.block }
+        let block = make()
+        grpcBlock = (url, metadata, timeout, block)
+        return block
+    }
+
+    /// Sends a gRPC call's stream on the VU's HTTP/2 channel. Throws only `Interrupted`.
+    nonisolated(nonsending) func sendGRPC(_ request: H2Stream.Request, target: HTTPTarget, address: SocketAddress,
+                                          keepLimit: Int, messageLimit: Int, timeoutNs: UInt64) async throws -> H2Stream {
+        let channel = h2()
+        inFlight = channel
+        defer { inFlight = nil }
+        do {
+            return try await channel.send(request, target: target, address: address, keepLimit: keepLimit,
+                                          messageLimit: messageLimit, timeoutNs: timeoutNs)
+        } catch {
+            context.recorder.interruptedRequests += 1
+            throw error
+        }
+    }
+
+    // MARK: stopping
+
+    /// The run is stopping: the exchange in flight throws `Interrupted`.
+    func interrupt() {
+        inFlight?.cancel()
+    }
+
+    /// Frees the VU's connections at the end of the run.
+    func close() {
+        curlConnection?.close()
+        curlConnection = nil
+        http1Client?.close()
+        http1Client = nil
+        h2Channel?.close()
+        h2Channel = nil
+    }
+}
