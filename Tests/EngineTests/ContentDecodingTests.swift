@@ -47,8 +47,11 @@ import TestSupport
         let h2 = try NginxServer.withGzip()
         try page.write(toFile: h2.dir + "/www/page.txt", atomically: true, encoding: .utf8)
         let texts = Collected<String>()
+        // The URL, not the server: a script outlives its run in this process, and a server it
+        // captured would outlive the test.
+        let url = "http://127.0.0.1:\(h2.h2cPort)/page.txt"
         _ = try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 1)], transport: .http2)) { vu in
-            let r = try await vu.http.get("http://127.0.0.1:\(h2.h2cPort)/page.txt", headers: ["Accept-Encoding": "gzip"])
+            let r = try await vu.http.get(url, headers: ["Accept-Encoding": "gzip"])
             texts.add((r.headers["Content-Encoding"] ?? "identity") + ":" + r.text)
         }
         #expect(texts.all == ["gzip:" + page])
