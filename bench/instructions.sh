@@ -5,6 +5,7 @@
 # 50 VUs GET a 64-byte file from a local nginx over keep-alive HTTP/1.1 (scenarios/bench/get.swift).
 #
 #   bench/instructions.sh            needs valgrind (apt-get install valgrind)
+#   TOP=40 bench/instructions.sh     also lists the 40 costliest functions
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)"; exit 1; }
@@ -30,7 +31,7 @@ http { access_log off; keepalive_requests 100000000; client_body_temp_path $dir/
   server { listen 127.0.0.1:$port; root $dir/www; } }
 CONF
 nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx.err"
-trap 'kill "$(cat "$dir/nginx.pid")" 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill "$(cat "$dir/nginx.pid")" 2>/dev/null; [ -n "${KEEP:-}" ] && echo "kept $dir" || rm -rf "$dir"' EXIT
 sleep 0.3
 
 for n in 2000 6000; do
@@ -69,4 +70,10 @@ print(f"| part | instructions per request | share |\n|---|---|---|")
 for c, v in sorted(cats.items(), key=lambda t: -t[1]):
     print(f"| {c} | {v:,.0f} | {100*v/total:.0f}% |")
 print(f"| **total (worker thread, user space)** | **{total:,.0f}** | |")
+import os
+top = int(os.environ.get("TOP", "0"))
+if top:
+    print(f"\n| function | instructions per request |\n|---|---|")
+    for k in sorted(set(a) | set(b), key=lambda k: -(b.get(k, 0) - a.get(k, 0)))[:top]:
+        print(f"| {k[:150]} | {(b.get(k, 0) - a.get(k, 0)) / 4000:,.0f} |")
 PY

@@ -67,7 +67,7 @@ final class Aggregator {
             p.failures += m.failures
             p.bytesReceived += m.bytesReceived
             p.bytesSent += m.bytesSent
-            p.duration.add(m.duration)
+            p.duration.merge(m.duration)
             p.byScenario[key.scenario, default: ScenarioPoint()].requests += m.requests
             p.byScenario[key.scenario, default: ScenarioPoint()].failures += m.failures
         }
@@ -121,7 +121,7 @@ final class Aggregator {
         var latency: [String: LatencyHistogram] = [:]
         for r in p.recorders {
             for (key, m) in r.requests where busiest.contains(key.displayName) {
-                if latency[key.displayName] == nil { latency[key.displayName] = m.duration } else { latency[key.displayName]!.add(m.duration) }
+                if latency[key.displayName] == nil { latency[key.displayName] = m.duration } else { latency[key.displayName]!.merge(m.duration) }
             }
         }
         var byName: [String: NamePoint] = [:]

@@ -49,6 +49,8 @@ public struct EncodedHistogram: Codable, Sendable, Equatable {
         var h = LatencyHistogram.latency()
         let top = LatencyHistogram.highestMicroseconds
         let lo = Swift.min(min, top), hi = Swift.min(max, top)
+        let highest = buckets.reduce(hi) { Swift.max($0, Swift.min($1.first ?? 0, top)) }
+        if highest > h.highestTrackableValue { h.grow(toCover: highest) }   // once, not bucket by bucket
         for b in buckets where b.count == 2 && b[1] > 0 {
             let value = Swift.min(b[0], top)
             let holdsMin = h.valuesAreEquivalent(value, lo), holdsMax = h.valuesAreEquivalent(value, hi)

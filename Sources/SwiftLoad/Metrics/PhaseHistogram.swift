@@ -30,7 +30,7 @@ struct PhaseHistogram {
         zeros &+= o.zeros
         guard let v = o.values else { return }
         if values == nil { values = Self.shape() }
-        values!.add(v)
+        values!.merge(v)
     }
 
     /// The phase as one histogram, zeros included (built on demand, for reports and thresholds).

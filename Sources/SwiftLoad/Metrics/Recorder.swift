@@ -57,7 +57,7 @@ final class Recorder {
         }
         for (key, h) in o.groups {
             if groups[key] == nil { groups[key] = LatencyHistogram.latency() }
-            groups[key]!.add(h)
+            groups[key]!.merge(h)
         }
         for (name, s) in o.scenarios { scenario(name).merge(s) }
         interruptedRequests += o.interruptedRequests
@@ -142,14 +142,14 @@ final class ScenarioMetrics {
     func merge(_ o: ScenarioMetrics) {
         if let l = o.startLag {
             if startLag == nil { startLag = LatencyHistogram.latency() }
-            startLag!.add(l)
+            startLag!.merge(l)
         }
         completed += o.completed
         failed += o.failed
         interrupted += o.interrupted
         dropped += o.dropped
         vusAllocated += o.vusAllocated
-        iterationDuration.add(o.iterationDuration)
+        iterationDuration.merge(o.iterationDuration)
         for (k, v) in o.scriptErrors {
             if scriptErrors[k] != nil || scriptErrors.count < Self.maxDistinctErrors {
                 scriptErrors[k, default: ErrorTally(count: 0, sample: k)].merge(v)

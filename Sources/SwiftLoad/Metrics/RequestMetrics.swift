@@ -44,10 +44,10 @@ final class RequestMetrics {
         bytesSent += o.bytesSent
         if distinctServiceTime != nil || o.distinctServiceTime != nil {
             var s = serviceTime
-            s.add(o.serviceTime)
+            s.merge(o.serviceTime)
             distinctServiceTime = s
         }
-        duration.add(o.duration)
+        duration.merge(o.duration)
         blocked.add(o.blocked)
         connecting.add(o.connecting)
         tlsHandshaking.add(o.tlsHandshaking)

@@ -50,7 +50,7 @@ extension RunResult {
                 throw HistogramMergeError(description: "the \(metric) histogram of \(display) cannot be merged: \(why)")
             }
             if merged == nil { merged = LatencyHistogram.latency() }
-            merged!.add(encoded.decode())
+            merged!.merge(encoded.decode())
         }
         return merged
     }

@@ -38,7 +38,7 @@ struct ResultBuilder {
             checks: checks(),
             groups: totals.groups.reduce(into: [String: LatencyHistogram]()) { acc, kv in
                 if acc[kv.key.path] == nil { acc[kv.key.path] = LatencyHistogram.latency() }
-                acc[kv.key.path]!.add(kv.value)
+                acc[kv.key.path]!.merge(kv.value)
             }.sorted { $0.key < $1.key }.map { GroupStats(path: $0.key, duration: TrendStats($0.value)) },
             errors: errorRows(),
             interruptedRequests: totals.interruptedRequests,
@@ -143,7 +143,7 @@ struct ResultBuilder {
         var groups: [String: LatencyHistogram] = [:]
         for (key, h) in totals.groups {
             if groups[key.path] == nil { groups[key.path] = LatencyHistogram.latency() }
-            groups[key.path]!.add(h)
+            groups[key.path]!.merge(h)
         }
         return HistogramSet(series: series, iterations: iterations, groups: groups.mapValues(EncodedHistogram.init),
                             startLags: startLags.isEmpty ? nil : startLags)

@@ -6,12 +6,19 @@
 /// scheme-relative and cross-scheme (`http` ↔ `https`) locations are all followed. A chain is
 /// recorded as one request, from its first send to its last byte, as libcurl records one.
 enum RedirectPolicy {
-    static let statuses: Set<Int> = [301, 302, 303, 307, 308]
+    /// 301, 302, 303, 307 or 308 (a switch: this is asked of every response).
+    @inline(__always)
+    static func isRedirect(_ status: Int) -> Bool {
+        switch status {
+        case 301, 302, 303, 307, 308: return true
+        default: return false
+        }
+    }
 
     /// The request `status` and `rawHeaders` ask for after `request` to `url`, or nil when the
     /// response is not a followable redirect.
     static func next(after request: Request, url: String, status: Int, rawHeaders: [UInt8]) -> (Request, String)? {
-        guard statuses.contains(status),
+        guard isRedirect(status),
               let location = HTTPHeaders.value(of: "location", inRaw: rawHeaders)?.trimmingSpaces(), !location.isEmpty,
               let base = HTTPTarget(url) else { return nil }
         let next: String
@@ -65,7 +72,7 @@ struct RedirectFollower {
         received += outcome.bytesReceived
         outcome.bytesSent = sent
         outcome.bytesReceived = received
-        guard outcome.error == nil, limit > 0,
+        guard outcome.error == nil, limit > 0, RedirectPolicy.isRedirect(outcome.status),
               let next = RedirectPolicy.next(after: request, url: url, status: outcome.status, rawHeaders: outcome.headerBytes)
         else { return nil }
         guard left > 0 else {

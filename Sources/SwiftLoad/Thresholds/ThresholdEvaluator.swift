@@ -77,7 +77,7 @@ struct ThresholdEvaluator {
             var h = LatencyHistogram.latency()
             for (key, g) in totals.groups where (filter["group"].map { $0 == key.path } ?? true)
                 && (filter["scenario"].map { $0 == key.scenario } ?? true) {
-                h.add(g)
+                h.merge(g)
             }
             return aggregate(h, t.aggregation)
         case .httpReqFailed:
