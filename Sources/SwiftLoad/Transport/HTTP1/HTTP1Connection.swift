@@ -221,9 +221,10 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
                 }
                 // A short read usually drained the socket; epoll is level-triggered, so stop
                 // here rather than pay for a read that would block. TLS hands over one record
-                // per read, so there a short read says nothing: read on.
+                // per read: stop once OpenSSL holds nothing more (the rest is in the kernel).
                 reads += 1
-                if (n < buffer.count && tls == nil) || reads >= 16 { return }
+                if reads >= 16 { return }
+                if let tls { if !tls.hasBufferedBytes { return } } else if n < buffer.count { return }
             case .closed:
                 guard continuation != nil else {
                     close()   // the server closed an idle keep-alive connection

@@ -292,7 +292,7 @@ final class H2Connection: SocketHandler, Flushable {
                 }
                 if state == .closed { return }
                 queueFlush()
-                if n < buffer.count && tls == nil { return }
+                if let tls { if !tls.hasBufferedBytes { return } } else if n < buffer.count { return }
             case .closed:
                 fail(RequestError(.connectionClosed, "the server closed the HTTP/2 connection"), requeuePending: true)
                 return

@@ -86,6 +86,11 @@ final class TLSChannel: ByteChannel {
         return String(decoding: UnsafeBufferPointer(start: data, count: Int(len)), as: UTF8.self)
     }
 
+    /// Decrypted bytes OpenSSL holds that a read would return without touching the socket.
+    /// When zero, a reader may stop and wait for epoll (no read-ahead: what is left of the
+    /// stream is still in the kernel, where the level-triggered loop sees it).
+    var hasBufferedBytes: Bool { SSL_pending(ssl) > 0 }
+
     func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         ERR_clear_error()
         let n = SSL_read(ssl, buffer.baseAddress, Int32(min(buffer.count, Int(Int32.max))))
