@@ -220,11 +220,11 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
                     return
                 }
                 // A short read usually drained the socket; epoll is level-triggered, so stop
-                // here rather than pay for a read that would block. TLS hands over one record
-                // per read: stop once OpenSSL holds nothing more (the rest is in the kernel).
+                // here rather than pay for a read that would block (and after 16 reads, to let
+                // other sockets have a turn). TLS hands over one record per read and may hold
+                // bytes epoll cannot see: read on until OpenSSL holds nothing more.
                 reads += 1
-                if reads >= 16 { return }
-                if let tls { if !tls.hasBufferedBytes { return } } else if n < buffer.count { return }
+                if let tls { if !tls.hasBufferedBytes { return } } else if n < buffer.count || reads >= 16 { return }
             case .closed:
                 guard continuation != nil else {
                     close()   // the server closed an idle keep-alive connection

@@ -276,7 +276,11 @@ final class H2Connection: SocketHandler, Flushable {
     private func read() {
         guard let channel, let session else { return }
         let buffer = driver.readBuffer
-        for _ in 0..<16 {
+        // At most 16 reads a turn in the clear; over TLS until OpenSSL holds nothing more, since
+        // what it read ahead is invisible to epoll.
+        var reads = 0
+        while tls != nil || reads < 16 {
+            reads += 1
             switch channel.read(into: buffer) {
             case .done(let n):
                 if firstBytes.count < 8 {

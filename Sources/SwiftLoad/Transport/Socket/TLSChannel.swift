@@ -13,6 +13,9 @@ final class TLSContext {
         ctx = SSL_CTX_new(TLS_client_method())
         self.insecure = insecure
         _ = sl_ssl_ctx_min_tls12(ctx)
+        // One recv per read event instead of two per record (header, then body); what is read
+        // ahead is seen by `hasBufferedBytes`.
+        sl_ssl_ctx_read_ahead(ctx)
         if insecure {
             SSL_CTX_set_verify(ctx, SL_SSL_VERIFY_NONE, nil)
         } else {
@@ -86,10 +89,10 @@ final class TLSChannel: ByteChannel {
         return String(decoding: UnsafeBufferPointer(start: data, count: Int(len)), as: UTF8.self)
     }
 
-    /// Decrypted bytes OpenSSL holds that a read would return without touching the socket.
-    /// When zero, a reader may stop and wait for epoll (no read-ahead: what is left of the
-    /// stream is still in the kernel, where the level-triggered loop sees it).
-    var hasBufferedBytes: Bool { SSL_pending(ssl) > 0 }
+    /// Whether OpenSSL holds bytes (decrypted, or read ahead and not yet decrypted) that a read
+    /// would return without the socket. When not, a reader may stop and wait for epoll: the rest
+    /// of the stream is in the kernel, where the level-triggered loop sees it.
+    var hasBufferedBytes: Bool { SSL_has_pending(ssl) == 1 }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         ERR_clear_error()
