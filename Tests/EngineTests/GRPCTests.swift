@@ -114,12 +114,14 @@ import TestSupport
         let h2 = try H2Fixture()
         let http1 = try FixtureServer()
         let closed = "127.0.0.1:\(Ports.free())"
+        // Addresses, not servers: a script outlives its run in this process.
+        let http1Address = http1.address, h2Address = h2.address
         let result = try runLoad(Options(scenarios: ["s": .constantVUs(2, iterations: 4)], requestTimeout: .seconds(5))) { vu in
             _ = try await vu.grpc.unary(closed, Self.infer, bytes: [], name: "refused")
             _ = try await vu.grpc.unary("no-such-host.invalid:8081", Self.infer, bytes: [], name: "dns")
-            _ = try await vu.grpc.unary(http1.address, Self.infer, bytes: [], name: "http1")
+            _ = try await vu.grpc.unary(http1Address, Self.infer, bytes: [], name: "http1")
             for path in ["/grpc/html", "/grpc/truncated", "/grpc/no-status", "/rst", "/grpc/ok"] {
-                _ = try await vu.grpc.unary(h2.address, path, bytes: [], name: path)
+                _ = try await vu.grpc.unary(h2Address, path, bytes: [], name: path)
             }
         }
         func error(_ name: String) -> ErrorRow? { result.errors.first { $0.name == name } }

@@ -64,9 +64,12 @@ import TestSupport
         let httpsURL = try #require(tls.tlsBase) + "/f64"
         let plain = try NginxServer(extraServerConfig: "location = /up { return 302 \(httpsURL); }")
         let seen = Collected<String>()
+        // The URL, not the server: a script outlives its run in this process, and a server it
+        // captured would outlive the test.
+        let upURL = plain.base + "/up"
         let result = try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 3)],
                                          insecureSkipTLSVerify: true, transport: transport)) { vu in
-            let r = try await vu.http.get(plain.base + "/up", name: "up")
+            let r = try await vu.http.get(upURL, name: "up")
             seen.add("\(r.status) \(r.body.count) \(r.httpVersion)")
         }
         let version = transport == .libcurl ? "2" : "1.1"
