@@ -76,6 +76,25 @@ import TestSupport
         #expect(result.exitCode == 99)
     }
 
+    /// gRPC metadata obeys the same header rules as HTTP requests (`HeaderPolicy`): a line break
+    /// or a name that is not a token fails the call before anything is sent.
+    @Test func metadataThatWouldBreakTheHeaderBlockIsRefusedLocally() throws {
+        let server = try GRPCFixture()
+        let target = server.address
+        let codes = Collected<String>()
+        let result = try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 2)])) { vu in
+            let request = Inference_ModelInferRequest.fp32(model: "iris", rows: [Self.rows[0]])
+            let bad = try await vu.grpc.unary(target, Self.infer, request, metadata: ["x-note": "a\r\nx-evil: 1"], name: "bad")
+            let badName = try await vu.grpc.unary(target, Self.infer, request, metadata: ["x note": "1"], name: "bad name")
+            let good = try await vu.grpc.unary(target, Self.infer, request, metadata: ["x-note": "fine"], name: "good")
+            codes.add("\(bad.code.name) \(badName.code.name) \(good.code.name)")
+        }
+        #expect(codes.all == ["INTERNAL INTERNAL OK", "INTERNAL INTERNAL OK"])
+        #expect(result.errorCount(.protocolError) == 4)
+        #expect(result.stats("good")?.failures == 0)
+        #expect(result.errors.contains { $0.sample.contains("line break") })
+    }
+
     @Test func largeMessagesFlowBothWaysAndOversizedOnesAreRefused() throws {
         let server = try GRPCFixture()
         let target = server.address

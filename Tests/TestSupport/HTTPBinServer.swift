@@ -37,7 +37,7 @@ public final class HTTPBinServer: @unchecked Sendable {
     public init(timeout: Double = 60) throws {
         let python = try Paths.testPython()
         let dir = Paths.temporaryDirectory("httpbin")
-        try Self.makeCertificate(dir: dir)
+        try TestCertificate.make(dir: dir)
         let script = Paths.fixtures + "/httpbin_server.py"
         let certificate = [dir + "/cert.pem", dir + "/key.pem"]
 
@@ -112,18 +112,5 @@ public final class HTTPBinServer: @unchecked Sendable {
             usleep(50_000)
         }
         return false
-    }
-
-    static func makeCertificate(dir: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        p.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                       "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "2",
-                       "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw TestFailure("openssl could not make a certificate") }
     }
 }

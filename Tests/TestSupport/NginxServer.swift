@@ -35,7 +35,7 @@ public final class NginxServer: @unchecked Sendable {
         if tls {
             let p = Ports.free()
             tlsPort = p
-            try Self.makeCertificate(dir: dir)
+            try TestCertificate.make(dir: dir)
             tlsServer = """
               server { listen 127.0.0.1:\(p) ssl http2; root \(www);
                 ssl_certificate \(dir)/cert.pem; ssl_certificate_key \(dir)/key.pem; }
@@ -93,17 +93,4 @@ public final class NginxServer: @unchecked Sendable {
 
     public func stop() { child.stop() }
     deinit { child.stop() }
-
-    static func makeCertificate(dir: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        p.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                       "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "2",
-                       "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw TestFailure("openssl could not make a certificate") }
-    }
 }

@@ -22,6 +22,11 @@ enum GRPCCall {
             return response(o, recording, method: method, pipeline: pipeline, stream: nil)
         }
         pipeline.noteTarget(url, grpc: true)
+        if let problem = HeaderPolicy.problem(in: metadata) {
+            var o = TransferOutcome.failed(problem)
+            o.grpcStatus = .internal
+            return response(o, recording, method: method, pipeline: pipeline, stream: nil)
+        }
         let settings = vu.context.http
         let address: SocketAddress
         var blockedNs: UInt64 = 0
@@ -39,7 +44,7 @@ enum GRPCCall {
             var fields: [(String, String)] = [("content-type", "application/grpc"), ("te", "trailers"),
                                               ("user-agent", "grpc-swiftload/\(SwiftLoadVersion.current)")]
             if let timeoutText { fields.append(("grpc-timeout", timeoutText)) }
-            for f in metadata { fields.append((f.name.lowercased(), f.value)) }
+            for f in metadata { fields.append((HeaderPolicy.lowerASCII(f.name), f.value)) }
             return H2HeaderBlock(method: "POST", scheme: endpoint.scheme, authority: endpoint.hostHeader,
                                  path: method, fields: fields)
         }

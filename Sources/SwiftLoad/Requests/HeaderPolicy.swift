@@ -17,13 +17,8 @@ enum HeaderPolicy {
         out.reserveCapacity(headers.count + 3)
         var hasUserAgent = false, hasAccept = false, hasContentType = false, hasCookie = false
         var host: String?
+        if let problem = problem(in: headers) { return .failure(problem) }
         for f in headers {
-            guard isToken(f.name) else {
-                return .failure(RequestError(.protocolError, "header name \(f.name.debugDescription) is not a valid HTTP field name"))
-            }
-            guard !f.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
-                return .failure(RequestError(.protocolError, "header \(f.name.debugDescription) contains a line break"))
-            }
             switch lowerASCII(f.name) {
             case "content-length", "transfer-encoding": continue
             case "host": host = f.value; continue
@@ -42,6 +37,20 @@ enum HeaderPolicy {
         }
         if !hasCookie, let cookie { out.append(PreparedRequest.Field(name: "Cookie", value: cookie)) }
         return .success((out, host))
+    }
+
+    /// Why `headers` cannot be sent (a name that is not a token, a value with CR, LF or NUL), or
+    /// nil. HTTP requests and gRPC metadata are checked alike.
+    static func problem(in headers: HTTPHeaders) -> RequestError? {
+        for f in headers {
+            guard isToken(f.name) else {
+                return RequestError(.protocolError, "header name \(f.name.debugDescription) is not a valid HTTP field name")
+            }
+            guard !f.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                return RequestError(.protocolError, "header \(f.name.debugDescription) contains a line break")
+            }
+        }
+        return nil
     }
 
     /// RFC 9110 `token`: the characters a field name may hold.

@@ -140,15 +140,9 @@ final class RequestPipeline {
         case .success(let f): (fields, host) = f
         }
         let address: SocketAddress, waited: UInt64
-        if let e = lastEndpoint, e.port == target.port, e.host == target.host {
-            (address, waited) = (e.address, 0)
-        } else {
-            switch await context.sockets.resolver.resolve(host: target.host, port: target.port) {
-            case .failure(let error): return .failure(error)
-            case .success(let (a, ns)):
-                (address, waited) = (a, ns)
-                lastEndpoint = (target.host, target.port, a)
-            }
+        switch await resolve(target) {
+        case .failure(let error): return .failure(error)
+        case .success(let r): (address, waited) = r
         }
         serial &+= 1
         let p = PreparedRequest(
@@ -238,7 +232,8 @@ final class RequestPipeline {
         return String(url[..<end])
     }
 
-    /// The address for `target`, resolved off the worker's loop (gRPC's way in).
+    /// The address for `target` and the nanoseconds spent waiting for it: the last endpoint's
+    /// without asking, otherwise from the worker's resolver (off the loop, kept for the run).
     nonisolated(nonsending) func resolve(_ target: HTTPTarget) async -> Result<(SocketAddress, UInt64), RequestError> {
         if let e = lastEndpoint, e.port == target.port, e.host == target.host { return .success((e.address, 0)) }
         let r = await context.sockets.resolver.resolve(host: target.host, port: target.port)

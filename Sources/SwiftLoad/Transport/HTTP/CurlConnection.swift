@@ -170,7 +170,7 @@ final class CurlConnection: RequestTransport {
         for field in request.fields {
             // "Name:" would tell curl to drop the header; "Name;" sends it with an empty value.
             list = curl_slist_append(list, field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
-            if field.name.count == 6 && field.name.lowercased() == "expect" { hasExpect = true }
+            if HTTPHeaders.sameName(field.name, "Expect") { hasExpect = true }
         }
         // No "Expect: 100-continue" round trip for large bodies: it would distort timings.
         if hasBody && !hasExpect { list = curl_slist_append(list, "Expect:") }

@@ -347,8 +347,6 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
 
     // MARK: errors
 
-    static func describe(_ e: Int32) -> String { TCPSocket.describe(e) }
-
     static func describe(_ error: HTTP1ResponseParser.Failure) -> String {
         switch error {
         case .malformed(let what): return "malformed response: \(what)"
