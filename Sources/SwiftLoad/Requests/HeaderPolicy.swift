@@ -13,11 +13,11 @@ enum HeaderPolicy {
     /// The fields to send for `request` (with a body of `bodyCount` bytes), or why it cannot go.
     static func fields(_ headers: HTTPHeaders, bodyCount: Int, contentType: String?, cookie: String?,
                        userAgent: String) -> Result<(fields: [PreparedRequest.Field], host: String?), RequestError> {
+        if let problem = problem(in: headers) { return .failure(problem) }
         var out: [PreparedRequest.Field] = []
         out.reserveCapacity(headers.count + 3)
         var hasUserAgent = false, hasAccept = false, hasContentType = false, hasCookie = false
         var host: String?
-        if let problem = problem(in: headers) { return .failure(problem) }
         for f in headers {
             switch lowerASCII(f.name) {
             case "content-length", "transfer-encoding": continue
