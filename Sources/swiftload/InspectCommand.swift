@@ -34,6 +34,9 @@ struct InspectCommand: ParsableCommand {
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Add a threshold (repeatable).", valueName: "THRESHOLD"))
     var thresholds: [String] = []
 
+    @Option(help: ArgumentHelp("Show this part of the test only (as for run).", valueName: "segment"))
+    var segment: String?
+
     @Flag(name: .shortAndLong, help: "Do not say when the scenario is being compiled.")
     var quiet = false
 
@@ -41,6 +44,12 @@ struct InspectCommand: ParsableCommand {
         var config = RunConfig(scriptPath: script, inspectOnly: true)
         config.overrides = RunOverrides(vus: vus, duration: duration?.value, rate: rate, iterations: iterations)
         config.workers = workers
+        if let segment {
+            switch ExecutionSegment.parse(segment) {
+            case .success(let s): config.segment = s
+            case .failure(let e): throw CLIError(e.description)
+            }
+        }
         config.thresholds = thresholds
         config.env = try RunCommand.parseEnv(env)
         let compiler = ScriptCompiler(layout: try SupportLayout.locate(), verbose: false, quiet: quiet)

@@ -13,9 +13,13 @@ struct RunCommand: ParsableCommand {
 
             --vus, --duration, --rate and --iterations override the script's scenarios for a
             quick run. Reports are written atomically, also when the run is interrupted.
+
+            A test too big for one machine runs in segments: start `--segment 1/n` to
+            `--segment n/n` (on as many machines, with one --start-at) and add their JSON
+            results with `swiftload merge`. See docs/distributed.md.
             """)
 
-    @Argument(help: "The scenario file (Swift source with a @main LoadTest type).")
+    @Argument(help: "The scenario file (Swift source with a @main LoadTest type), or a folder made by 'swiftload build'.")
     var script: String
 
     @Option(help: "Virtual users (overrides the script).")
@@ -57,11 +61,19 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seconds between progress lines when standard error is not a terminal.")
     var progressInterval = 10
 
+    @Option(help: ArgumentHelp("Run only this part of the test: i/n (the i-th of n parts) or a:b (e.g. 1/4:2/4). Also SWIFTLOAD_SEGMENT, or JOB_COMPLETION_INDEX with SWIFTLOAD_SEGMENT_COUNT.", valueName: "segment"))
+    var segment: String?
+
+    @Option(help: ArgumentHelp("Start the load at this wall-clock time (RFC 3339 or seconds since 1970), so segments start together. Also SWIFTLOAD_START_AT.", valueName: "time"))
+    var startAt: String?
+
     func validate() throws {
         let overrides = RunOverrides(vus: vus, duration: duration?.value, rate: rate, iterations: iterations)
         if let problem = overrides.validate().first { throw ValidationError(problem) }
         if let workers, workers < 1 || workers > 1024 { throw ValidationError("--workers must be between 1 and 1024 (got \(workers))") }
         if progressInterval < 1 || progressInterval > 86_400 { throw ValidationError("--progress-interval must be between 1 and 86400 (got \(progressInterval))") }
+        if let segment, case .failure(let e) = ExecutionSegment.parse(segment) { throw ValidationError(e.description) }
+        if let startAt, case .failure(let e) = StartBarrier.parse(startAt) { throw ValidationError(e.description) }
     }
 
     func run() throws {
@@ -74,11 +86,20 @@ struct RunCommand: ParsableCommand {
         config.thresholds = thresholds
         config.env = try Self.parseEnv(env)
         config.outputs = try out.map(outputSpec)
+        if let segment { config.segment = try? ExecutionSegment.parse(segment).get() }
+        if let startAt { config.startAt = try? StartBarrier.parse(startAt).get() }
+        if let data = FileManager.default.contents(atPath: script) { config.scriptHash = ScriptCompiler.sha256Hex(data) }
         // Threshold syntax errors are reported before anything is compiled.
         for text in thresholds {
             do { _ = try ThresholdParser.parse(text) } catch { throw CLIError("--threshold: \(error)") }
         }
 
+        // A folder made by `swiftload build` runs as it is: no compiler needed.
+        if let bundle = ScenarioBundle.read(script) {
+            config.scriptPath = script + "/" + bundle.script
+            config.scriptHash = bundle.scriptHash
+            try ScriptLauncher.exec(binary: script + "/bin/scenario", scriptPath: config.scriptPath!, config: config)
+        }
         let layout = try SupportLayout.locate()
         let compiler = ScriptCompiler(layout: layout, verbose: verbose, quiet: quiet)
         let binary = try compiler.binary(for: script, rebuild: noCache)

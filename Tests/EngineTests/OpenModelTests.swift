@@ -63,8 +63,9 @@ import TestSupport
     @Test func aSleepBeforeTheFirstRequestIsNotBilledAsItsLatency() throws {
         let nginx = try NginxServer()
         let url = nginx.base + "/f64"
+        // 300 samples, so one scheduling hiccup of a shared machine is not the p99 by itself.
         let result = try runLoad(Options(scenarios: [
-            "open": .constantArrivalRate(50, duration: .seconds(2), preAllocatedVUs: 40, maxVUs: 80),
+            "open": .constantArrivalRate(150, duration: .seconds(2), preAllocatedVUs: 100, maxVUs: 150),
         ])) { vu in
             try await vu.sleep(.milliseconds(500))
             _ = try await vu.http.get(url, name: "first")
@@ -73,11 +74,11 @@ import TestSupport
         let first = try #require(result.stats("first")), second = try #require(result.stats("second"))
         let s = try #require(result.scenario("open"))
         #expect(s.droppedIterations == 0)
-        #expect(first.count == 100 && second.count == 100, "\(first.count) and \(second.count) requests")
+        #expect(first.count == 300 && second.count == 300, "\(first.count) and \(second.count) requests")
         #expect(first.duration.p99 < 5, "first request p99 \(first.duration.p99) ms: the sleep was billed")
         #expect(second.duration.p99 < 5, "second request p99 \(second.duration.p99) ms")
         let lag = try #require(s.iterationStartLag)
-        #expect(lag.count == 100)
+        #expect(lag.count == 300)
         #expect(lag.p99 < 5, "start lag p99 \(lag.p99) ms")
         // The lag is part of the first request's corrected latency, never of the second's.
         #expect(second.duration.max == second.serviceTime.max)

@@ -5,7 +5,9 @@ internal import SwiftCSV
 /// Test data handed out to iterations: rows of a CSV file, objects of a JSON-lines file, or the
 /// elements of an array. One feeder is shared by every VU on every worker (an atomic counter,
 /// no lock), so `.sequential` walks the data once across the whole test and `.unique` hands out
-/// each record exactly once.
+/// each record exactly once. A test run in segments (`--segment`) deals the records out like
+/// its VUs and arrivals: each segment walks its own records, and a `.unique` record goes to one
+/// segment only.
 ///
 ///     static let rows = Feeder.csv("data/iris.csv", strategy: .random)
 ///     …
@@ -54,13 +56,17 @@ public final class Feeder<Element: Sendable>: Sendable {
         let all = try records.get()
         switch strategy {
         case .sequential:
-            return all[(cursor.add(1, ordering: .relaxed).newValue - 1) % all.count]
+            let segment = ExecutionSegment.running
+            let k = cursor.add(1, ordering: .relaxed).newValue - 1
+            return all[segment.global(k % max(1, segment.count(all.count))) % all.count]
         case .random:
             return all[Int.random(in: 0..<all.count, using: &vu.random)]
         case .unique:
-            let i = cursor.add(1, ordering: .relaxed).newValue - 1
-            guard i < all.count else { throw FeederExhausted(name: name, count: all.count) }
-            return all[i]
+            let segment = ExecutionSegment.running
+            let k = cursor.add(1, ordering: .relaxed).newValue - 1
+            let mine = segment.count(all.count)
+            guard k < mine else { throw FeederExhausted(name: name, count: mine, segment: segment) }
+            return all[segment.global(k)]
         }
     }
 }
@@ -153,8 +159,12 @@ public struct FeederError: Error, CustomStringConvertible {
 /// A `.unique` feeder handed out all its records: the test stops.
 public struct FeederExhausted: Error, CustomStringConvertible {
     public var name: String
+    /// The records this process had (its segment's share when run in segments).
     public var count: Int
-    public var description: String { "feeder \(name) ran out of records: all \(count) unique records were used" }
+    var segment: ExecutionSegment = .whole
+    public var description: String {
+        "feeder \(name) ran out of records: all \(count) unique records\(segment.isWhole ? "" : " of segment \(segment)") were used"
+    }
 }
 
 /// Where the scenario file is, so data files are found relative to it.

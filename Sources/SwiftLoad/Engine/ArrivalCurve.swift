@@ -67,23 +67,29 @@ struct ArrivalCurve: Equatable {
 }
 
 /// One worker's share of an `ArrivalCurve`: arrival j of the whole test is due at its offset
-/// after `start`, and worker `w` of `p` takes arrivals `w, w + p, w + 2p, …`, so the workers'
-/// shares interleave evenly.
+/// after `start`. The process's execution segment owns some of the arrivals (`segment.global(k)`
+/// is its k-th), and worker `w` of `p` takes the segment's arrivals `k = w, w + p, w + 2p, …`, so
+/// the workers' shares interleave evenly and all segments together send exactly the arrivals of
+/// one process, each at the same instant.
 ///
 /// Pure logic: it takes instants and returns instants, so tests drive it with a manual clock.
 struct ArrivalSchedule {
     let start: UInt64
     let curve: ArrivalCurve
+    let segment: ExecutionSegment
+    /// The segment's arrivals.
     let total: Int
     let stride: Int
+    /// The segment's number of the next arrival this worker takes.
     private(set) var next: Int
     private var cursor = ArrivalCurve.Cursor()
     private(set) var nextDeadline: UInt64?
 
-    init(start: UInt64, curve: ArrivalCurve, worker: Int, participants: Int) {
+    init(start: UInt64, curve: ArrivalCurve, worker: Int, participants: Int, segment: ExecutionSegment = .whole) {
         self.start = start
         self.curve = curve
-        total = curve.count
+        self.segment = segment
+        total = segment.count(curve.count)
         stride = max(1, participants)
         next = worker
         nextDeadline = nil
@@ -92,8 +98,10 @@ struct ArrivalSchedule {
 
     var isExhausted: Bool { next >= total }
 
-    private mutating func deadline(of j: Int) -> UInt64? {
-        guard j < total, let offset = curve.offset(reaching: curve.first + Double(j), cursor: &cursor) else { return nil }
+    private mutating func deadline(of k: Int) -> UInt64? {
+        guard k < total else { return nil }
+        let j = segment.global(k)
+        guard let offset = curve.offset(reaching: curve.first + Double(j), cursor: &cursor) else { return nil }
         return start &+ UInt64(offset.rounded())
     }
 

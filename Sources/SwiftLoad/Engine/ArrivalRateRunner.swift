@@ -21,7 +21,7 @@ final class ArrivalRateRunner: ScenarioRunner, DeadlineSource, @unchecked Sendab
         }
         let w = context.index
         maxVUsHere = plan.share(maxVUs, worker: w)
-        schedule = ArrivalSchedule(start: now, curve: curve, worker: w, participants: plan.participants)
+        schedule = ArrivalSchedule(start: now, curve: curve, worker: w, participants: plan.participants, segment: plan.segment)
         for k in 0..<plan.share(preAllocated, worker: w) {
             idle += 1
             spawn(makeVU(index: k), first: nil)

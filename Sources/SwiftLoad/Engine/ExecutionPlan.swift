@@ -39,23 +39,31 @@ struct ExecutionPlan: Sendable {
         let gracefulStop: UInt64
         /// Workers taking part (0..<participants).
         let participants: Int
-        /// Global VU ids of this scenario are `idBase + 1 + worker + k * participants`.
+        /// VU ids of this scenario are `idBase + 1 + j`, where j numbers the scenario's VUs as
+        /// one process would: unique across workers and segments.
         let idBase: Int
         let sharedIterations: SharedIterationCounter?
+        /// This process's part of the test (every VU count is first cut to it).
+        let segment: ExecutionSegment
 
-        /// The share of `total` that worker `w` gets when split over the participants.
+        /// The share of a scenario-wide count (VUs, a ramp's target) that worker `w` gets: the
+        /// segment's part of `total`, split over the participants. The segment's VU k is
+        /// worker `k mod participants`'s.
         func share(_ total: Int, worker w: Int) -> Int {
             guard w < participants else { return 0 }
-            return total / participants + (w < total % participants ? 1 : 0)
+            let local = segment.count(total)
+            return local / participants + (w < local % participants ? 1 : 0)
         }
 
         func vuID(worker w: Int, index k: Int) -> Int {
-            idBase + 1 + w + k * participants
+            idBase + 1 + segment.global(w + k * participants)
         }
     }
 
     let workerCount: Int
     let scenarios: [ScenarioPlan]
+    /// This process's part of the test.
+    let segment: ExecutionSegment
 
     /// The planned length of the test, without graceful stops.
     var plannedDuration: UInt64 {
@@ -67,8 +75,9 @@ struct ExecutionPlan: Sendable {
         scenarios.map { $0.startOffset + $0.activeDuration + $0.gracefulStop }.max() ?? 0
     }
 
-    /// Validates `options` and splits them over `workers` threads; throws every problem at once.
-    static func make(options: Options, workers: Int) throws(ConfigurationError) -> ExecutionPlan {
+    /// Validates `options` and splits this process's `segment` of them over `workers` threads;
+    /// throws every problem at once.
+    static func make(options: Options, workers: Int, segment: ExecutionSegment = .whole) throws(ConfigurationError) -> ExecutionPlan {
         var problems: [String] = []
         if workers < 1 || workers > 1024 { problems.append("workers must be between 1 and 1024 (got \(workers))") }
         var plans: [ScenarioPlan] = []
@@ -82,19 +91,23 @@ struct ExecutionPlan: Sendable {
             problems += scenarioProblems.map { "scenario '\(name)': \($0)" }
             guard scenarioProblems.isEmpty, workers >= 1 else { continue }
             let maxVUs = scenario.executor.maxVUs
+            if segment.count(maxVUs) == 0 {
+                problems.append("scenario '\(name)': segment \(segment) gets none of its \(maxVUs) VU\(maxVUs == 1 ? "" : "s"); give it at least one VU per segment")
+                continue
+            }
             var shared: SharedIterationCounter?
-            if case .sharedIterations(let c) = scenario.executor { shared = SharedIterationCounter(total: c.iterations) }
+            if case .sharedIterations(let c) = scenario.executor { shared = SharedIterationCounter(total: segment.count(c.iterations)) }
             plans.append(ScenarioPlan(
                 name: name, scenario: scenario,
                 startOffset: scenario.startTime.nanoseconds,
                 activeDuration: scenario.executor.activeDuration.nanoseconds,
                 gracefulStop: scenario.gracefulStop.nanoseconds,
-                participants: max(1, min(workers, maxVUs)),
-                idBase: idBase, sharedIterations: shared))
+                participants: max(1, min(workers, segment.count(maxVUs))),
+                idBase: idBase, sharedIterations: shared, segment: segment))
             idBase += maxVUs
         }
         if !problems.isEmpty { throw ConfigurationError(problems) }
-        return ExecutionPlan(workerCount: workers, scenarios: plans)
+        return ExecutionPlan(workerCount: workers, scenarios: plans, segment: segment)
     }
 
     static func isValidName(_ name: String) -> Bool {

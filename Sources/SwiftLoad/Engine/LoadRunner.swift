@@ -36,7 +36,7 @@ public enum LoadRunner {
 
         let env = Environment.current(overrides: config.env)
         let settings = HTTPSettings(options: effective, insecureOverride: config.insecure)
-        let wallStart = Date()
+        ExecutionSegment.running = plan.segment
 
         // setup() runs on a VU of its own before any scenario; what it returns reaches every VU.
         let setupBox = SetupBox()
@@ -54,11 +54,23 @@ public enum LoadRunner {
         }
         let setupData = SetupData(setupBox.get())
 
+        // Segments on several machines start together: wait for the agreed wall-clock instant.
+        if let startAt = config.startAt {
+            let signal = StartBarrier.wait(until: startAt, watchSignals: handleSignals, progress: progress)
+            if signal != 0 {
+                throw ConfigurationError(["interrupted by \(signal == SIGTERM ? "SIGTERM" : "SIGINT") while waiting for --start-at; no load was sent"],
+                                         exitCode: signal == SIGTERM ? ExitCode.terminated : ExitCode.interrupted)
+            }
+        }
+
         let mailbox = SnapshotMailbox()
         let names = RequestNameCap(limit: effective.maxRequestNames)
         var warned = false
-        // A short lead lets every thread be up before the first iteration is due.
-        let testStart = MonotonicClock.now() &+ 20_000_000
+        // A short lead lets every thread be up before the first iteration is due. The wall
+        // clock is read at the same instant: results of several segments align on it.
+        let lead: UInt64 = 20_000_000
+        let wallStart = Date(timeIntervalSinceNow: Double(lead) / 1e9)
+        let testStart = MonotonicClock.now() &+ lead
         let workers = (0..<plan.workerCount).map {
             Worker(index: $0, plan: plan, settings: settings, env: env, testStart: testStart,
                    mailbox: mailbox, names: names, hooks: hooks, setupData: setupData, script: script)
@@ -157,7 +169,7 @@ public enum LoadRunner {
         let evaluator = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: elapsed)
         let outcomes = thresholds.map { evaluator.evaluate($0) }
         let exitCode = stop?.exitCode ?? (outcomes.allSatisfy(\.passed) ? ExitCode.ok : ExitCode.thresholdsFailed)
-        return ResultBuilder(
+        return ResultBuilder.forRun(
             options: effective, plan: plan, config: config, totals: aggregator.totals, points: aggregator.points,
             thresholds: outcomes, thresholdSources: sources, startTime: wallStart, elapsedSeconds: elapsed,
             stop: stop, exitCode: exitCode, cpuSeconds: cpuSeconds,
@@ -175,11 +187,12 @@ public enum LoadRunner {
         if !overrideProblems.isEmpty { throw ConfigurationError(overrideProblems) }
         let effective = config.overrides.apply(to: options)
         var problems = Self.validate(effective)
+        if let startAt = config.startAt, let problem = StartBarrier.problem(startAt) { problems.append(problem) }
         let (thresholds, sources) = parseThresholds(effective, cli: config.thresholds, problems: &problems)
         let workerCount = config.workers ?? effective.workers ?? ProcessInfo.processInfo.activeProcessorCount
         let plan: ExecutionPlan
         do {
-            plan = try ExecutionPlan.make(options: effective, workers: workerCount)
+            plan = try ExecutionPlan.make(options: effective, workers: workerCount, segment: config.segment ?? .whole)
         } catch {
             throw ConfigurationError(problems + error.problems)
         }
@@ -220,6 +233,9 @@ public enum LoadRunner {
             }
             if p.scenario.exec != nil { line += ", own iteration" }
             out.append(line)
+        }
+        if !plan.segment.isWhole {
+            out.append("segment \(plan.segment) of the test (\(String(format: "%.4g", plan.segment.fraction * 100))% of its VUs, iterations and arrivals)")
         }
         out.append("planned duration \(DurationFormat.string(Duration(nanoseconds: plan.plannedDuration)))"
                    + " (at most \(DurationFormat.string(Duration(nanoseconds: plan.maxDuration))) with graceful stops)"

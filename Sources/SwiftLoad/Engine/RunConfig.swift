@@ -20,12 +20,23 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var plainProgressInterval: Int
     /// Print the plan and exit without running (`swiftload inspect`).
     public var inspectOnly: Bool
+    /// This process's part of a test run by several (`--segment`); nil for the whole test.
+    public var segment: ExecutionSegment?
+    /// When the load starts, in seconds since 1970 (`--start-at`), so that segments on several
+    /// machines start together; nil to start at once.
+    public var startAt: Double?
+    /// SHA-256 of the scenario file, recorded so `merge` refuses results of different scripts.
+    public var scriptHash: String?
 
     public init(scriptPath: String? = nil, overrides: RunOverrides = RunOverrides(), workers: Int? = nil,
                 env: [String: String] = [:], outputs: [OutputSpec] = [], thresholds: [String] = [],
                 quiet: Bool = false, insecure: Bool = false, plainProgressInterval: Int = 10,
-                inspectOnly: Bool = false) {
+                inspectOnly: Bool = false, segment: ExecutionSegment? = nil, startAt: Double? = nil,
+                scriptHash: String? = nil) {
         self.inspectOnly = inspectOnly
+        self.segment = segment
+        self.startAt = startAt
+        self.scriptHash = scriptHash
         self.scriptPath = scriptPath
         self.overrides = overrides
         self.workers = workers
@@ -52,7 +63,10 @@ extension RunConfig {
                   quiet: try c.decodeIfPresent(Bool.self, forKey: .quiet) ?? false,
                   insecure: try c.decodeIfPresent(Bool.self, forKey: .insecure) ?? false,
                   plainProgressInterval: try c.decodeIfPresent(Int.self, forKey: .plainProgressInterval) ?? 10,
-                  inspectOnly: try c.decodeIfPresent(Bool.self, forKey: .inspectOnly) ?? false)
+                  inspectOnly: try c.decodeIfPresent(Bool.self, forKey: .inspectOnly) ?? false,
+                  segment: try c.decodeIfPresent(ExecutionSegment.self, forKey: .segment),
+                  startAt: try c.decodeIfPresent(Double.self, forKey: .startAt),
+                  scriptHash: try c.decodeIfPresent(String.self, forKey: .scriptHash))
     }
 }
 

@@ -19,6 +19,18 @@ struct PhaseHistogram {
 
     var totalCount: UInt64 { zeros &+ (values?.totalCount ?? 0) }
 
+    init() {}
+
+    /// A phase read back from a result file, zeros and all (`ResultMerge`).
+    init(restoring h: LatencyHistogram) {
+        guard h.totalCount > 0 else { return }
+        // Back into the phase shape (2 digits): histograms of different shapes do not add.
+        var v = Self.shape()
+        if h.maxRecorded > v.highestTrackableValue { v.grow(toCover: h.maxRecorded) }
+        for r in h.recordedValues() { v.record(r.value, count: UInt64(r.count)) }
+        values = v
+    }
+
     @inline(__always)
     mutating func recordMicroseconds(_ us: UInt64) {
         if us == 0 { zeros &+= 1; return }

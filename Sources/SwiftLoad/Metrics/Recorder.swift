@@ -139,6 +139,12 @@ final class ScenarioMetrics {
         startLag!.recordNanoseconds(ns)
     }
 
+    /// Start lags read back from a result file.
+    func restoreStartLag(_ h: LatencyHistogram) {
+        if startLag == nil { startLag = LatencyHistogram.latency() }
+        startLag!.merge(h)
+    }
+
     func merge(_ o: ScenarioMetrics) {
         if let l = o.startLag {
             if startLag == nil { startLag = LatencyHistogram.latency() }

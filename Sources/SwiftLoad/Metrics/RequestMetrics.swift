@@ -28,6 +28,15 @@ final class RequestMetrics {
     /// From the moment the request was really sent to the last byte: no coordinated-omission fix.
     var serviceTime: LatencyHistogram { distinctServiceTime ?? duration }
 
+    init() {}
+
+    /// Metrics read back from a result file (`ResultMerge`): `serviceTime` nil when it equals
+    /// `duration`.
+    init(duration: LatencyHistogram, serviceTime: LatencyHistogram?) {
+        self.duration = duration
+        distinctServiceTime = serviceTime
+    }
+
     /// Records one request's duration and service time (nanoseconds).
     @inline(__always)
     func recordDuration(_ durationNs: UInt64, service serviceNs: UInt64) {

@@ -18,6 +18,13 @@ public enum ConsoleSummary {
             runLine += r.run.stoppedBySignal ? " (INTERRUPTED by \(reason): partial results)" : " (STOPPED: \(reason))"
         }
         out.append(runLine)
+        if let segment = r.run.segment {
+            out.append("  segment \(segment) of the test: merge it with the other segments' results (swiftload merge)")
+        }
+        if let merged = r.run.mergedSegments {
+            out.append("  merged from \(merged.count) segment\(merged.count == 1 ? "" : "s") (\(merged.map(\.description).joined(separator: ", ")))"
+                       + (r.run.partial == true ? ": PARTIAL, not the whole test" : ""))
+        }
         for w in r.warnings ?? [] { out.append("  warning: \(w)") }
         out.append("")
 

@@ -1,40 +1,62 @@
 import Foundation
 import CCurl
+import COpenSSL
 
-/// Builds the `RunResult` of a finished run from the aggregated metrics.
+/// Builds a `RunResult` from aggregated metrics: those of a run that just finished, or those of
+/// several segments' results added together (`ResultMerge`).
 struct ResultBuilder {
-    let options: Options
-    let plan: ExecutionPlan
-    let config: RunConfig
+    /// What the result says about the run besides its metrics.
+    var run: RunInfo
+    var options: OptionsEcho
+    /// The scenarios, in the result's order.
+    var scenarios: [ScenarioRef]
     let totals: Recorder
     let points: [TimeSeriesPoint]
     let thresholds: [ThresholdOutcome]
-    let thresholdSources: [String: [String]]
-    let startTime: Date
     let elapsedSeconds: Double
-    let stop: StopReason?
     let exitCode: Int
-    /// CPU seconds the process used during the load.
-    var cpuSeconds: Double?
     /// What the run noticed about itself (a name cap reached), one line each.
     var warnings: [String] = []
     /// All series together, when the caller kept them running.
     var allRequests: RequestMetrics? = nil
 
+    /// A scenario as the result lists it.
+    struct ScenarioRef {
+        var name: String
+        var executor: String
+        var tags: [String: String]
+    }
+
+    /// The builder for a run of `plan` that just ended.
+    static func forRun(options: Options, plan: ExecutionPlan, config: RunConfig, totals: Recorder,
+                       points: [TimeSeriesPoint], thresholds: [ThresholdOutcome], thresholdSources: [String: [String]],
+                       startTime: Date, elapsedSeconds: Double, stop: StopReason?, exitCode: Int,
+                       cpuSeconds: Double?, warnings: [String], allRequests: RequestMetrics?) -> ResultBuilder {
+        let echo = optionsEcho(options: options, plan: plan, config: config, thresholdSources: thresholdSources)
+        var run = RunInfo(
+            script: config.scriptPath, targets: totals.targets.sorted(), startTime: iso8601(startTime),
+            durationSeconds: elapsedSeconds, plannedDurationSeconds: Double(plan.plannedDuration) / 1e9,
+            interrupted: stop != nil, interruptReason: stop?.description, stopKind: stop?.kind,
+            workers: plan.workerCount, cpuSeconds: cpuSeconds, machine: machine())
+        run.segment = plan.segment.isWhole ? nil : plan.segment
+        run.scriptHash = config.scriptHash
+        run.optionsHash = optionsHash(echo)
+        return ResultBuilder(
+            run: run, options: echo,
+            scenarios: plan.scenarios.map { ScenarioRef(name: $0.name, executor: $0.scenario.executor.name, tags: $0.scenario.tags) },
+            totals: totals, points: points, thresholds: thresholds, elapsedSeconds: elapsedSeconds,
+            exitCode: exitCode, warnings: warnings, allRequests: allRequests)
+    }
+
     func build() -> RunResult {
         RunResult(
             schemaVersion: RunResult.currentSchemaVersion,
             tool: ToolInfo(name: "swiftload", version: SwiftLoadVersion.current, libcurl: Self.libcurlVersion),
-            run: RunInfo(
-                script: config.scriptPath, targets: totals.targets.sorted(), startTime: Self.iso8601(startTime),
-                durationSeconds: elapsedSeconds,
-                plannedDurationSeconds: Double(plan.plannedDuration) / 1e9,
-                interrupted: stop != nil, interruptReason: stop?.description, stopKind: stop?.kind,
-                workers: plan.workerCount, cpuSeconds: cpuSeconds, machine: Self.machine()),
-            options: optionsEcho(),
+            run: run,
+            options: options,
             requests: stats(name: "all", allRequests ?? totals.allRequests()),
             byName: byName { _ in true },
-            scenarios: plan.scenarios.map { scenarioStats($0) },
+            scenarios: scenarios.map { scenarioStats($0) },
             checks: checks(),
             groups: totals.groups.reduce(into: [String: LatencyHistogram]()) { acc, kv in
                 if acc[kv.key.path] == nil { acc[kv.key.path] = LatencyHistogram.latency() }
@@ -48,6 +70,20 @@ struct ResultBuilder {
             histograms: histograms(),
             exitCode: exitCode,
             warnings: warnings.isEmpty ? nil : warnings)
+    }
+
+    /// SHA-256 of the options as echoed (keys sorted): equal for two runs of the same script with
+    /// the same options and command-line overrides, whatever machine or segment ran them.
+    static func optionsHash(_ echo: OptionsEcho) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return sha256Hex((try? encoder.encode(echo)) ?? Data())
+    }
+
+    static func sha256Hex(_ data: Data) -> String {
+        var digest = [UInt8](repeating: 0, count: 32)
+        _ = data.withUnsafeBytes { sl_sha256($0.baseAddress, $0.count, &digest) }
+        return digest.map { String(format: "%02x", $0) }.joined()
     }
 
     /// Rows per display name (`group::name`) over the series that pass `include`, sorted.
@@ -79,10 +115,10 @@ struct ResultBuilder {
             receiving: TrendStats(m.receiving.histogram))
     }
 
-    private func scenarioStats(_ p: ExecutionPlan.ScenarioPlan) -> ScenarioStats {
+    private func scenarioStats(_ p: ScenarioRef) -> ScenarioStats {
         let m = totals.scenarios[p.name] ?? ScenarioMetrics()
         return ScenarioStats(
-            name: p.name, executor: p.scenario.executor.name,
+            name: p.name, executor: p.executor,
             iterations: m.completed, failedIterations: m.failed, interruptedIterations: m.interrupted,
             droppedIterations: m.dropped,
             iterationRate: elapsedSeconds > 0 ? Double(m.completed) / elapsedSeconds : 0,
@@ -90,7 +126,7 @@ struct ResultBuilder {
             vusMax: m.vusAllocated,
             requests: stats(name: "all", totals.requests(matching: ["scenario": p.name]) ?? RequestMetrics()),
             byName: byName { $0.scenario == p.name },
-            tags: p.scenario.tags)
+            tags: p.tags)
     }
 
     private func checks() -> [CheckStats] {
@@ -132,9 +168,16 @@ struct ResultBuilder {
             .map { key, m -> SeriesHistograms in
                 var perMetric: [String: EncodedHistogram] = [:]
                 for metric in TrendMetric.allCases { perMetric[metric.rawValue] = EncodedHistogram(m.histogram(for: metric)) }
-                return SeriesHistograms(name: key.name, group: key.group, scenario: key.scenario,
-                                        tags: Dictionary(uniqueKeysWithValues: key.tags.map { ($0.key, $0.value) }),
-                                        requests: m.requests, failures: m.failures, metrics: perMetric)
+                var s = SeriesHistograms(name: key.name, group: key.group, scenario: key.scenario,
+                                         tags: Dictionary(uniqueKeysWithValues: key.tags.map { ($0.key, $0.value) }),
+                                         requests: m.requests, failures: m.failures, metrics: perMetric)
+                s.bytesReceived = m.bytesReceived
+                s.bytesSent = m.bytesSent
+                s.statuses = Dictionary(uniqueKeysWithValues: m.statuses.map { (String($0.key), $0.value) })
+                s.grpcStatuses = Dictionary(uniqueKeysWithValues: m.grpcStatuses.map { (String($0.key), $0.value) })
+                s.errors = m.errors.sorted { $0.key < $1.key }
+                    .map { SeriesError(errorClass: $0.key.rawValue, count: $0.value.count, sample: $0.value.sample) }
+                return s
             }
         var iterations: [String: EncodedHistogram] = [:]
         for (name, s) in totals.scenarios { iterations[name] = EncodedHistogram(s.iterationDuration) }
@@ -145,11 +188,18 @@ struct ResultBuilder {
             if groups[key.path] == nil { groups[key.path] = LatencyHistogram.latency() }
             groups[key.path]!.merge(h)
         }
-        return HistogramSet(series: series, iterations: iterations, groups: groups.mapValues(EncodedHistogram.init),
-                            startLags: startLags.isEmpty ? nil : startLags)
+        var set = HistogramSet(series: series, iterations: iterations, groups: groups.mapValues(EncodedHistogram.init),
+                               startLags: startLags.isEmpty ? nil : startLags)
+        set.checks = totals.checks.sorted { ($0.key.scenario, $0.key.displayName) < ($1.key.scenario, $1.key.displayName) }
+            .map { CheckSeries(name: $0.key.name, group: $0.key.group, scenario: $0.key.scenario,
+                               passes: $0.value.passes, fails: $0.value.fails) }
+        set.groupSeries = totals.groups.sorted { ($0.key.path, $0.key.scenario) < ($1.key.path, $1.key.scenario) }
+            .map { GroupSeries(path: $0.key.path, scenario: $0.key.scenario, histogram: EncodedHistogram($0.value)) }
+        return set
     }
 
-    private func optionsEcho() -> OptionsEcho {
+    private static func optionsEcho(options: Options, plan: ExecutionPlan, config: RunConfig,
+                                    thresholdSources: [String: [String]]) -> OptionsEcho {
         OptionsEcho(
             scenarios: plan.scenarios.map { p in
                 let s = p.scenario

@@ -57,6 +57,21 @@ public struct RunInfo: Codable, Sendable {
     /// cores. Nil in results written before it was recorded.
     public var cpuSeconds: Double?
     public var machine: MachineInfo
+    /// The part of the test this process ran (`--segment`, e.g. `2/4`); absent for a whole
+    /// test. A merged result names every segment it holds in `mergedSegments`.
+    public var segment: ExecutionSegment?
+    /// SHA-256 of the scenario file; `merge` refuses results of different scripts.
+    public var scriptHash: String?
+    /// SHA-256 of the effective options as `options` echoes them (scenarios, thresholds,
+    /// timeouts); `merge` refuses results run with different options.
+    public var optionsHash: String?
+    /// A merged result: the segments it adds up, in order.
+    public var mergedSegments: [ExecutionSegment]?
+    /// A merged result that lacks a segment, or holds one that was interrupted or failed
+    /// (`merge --allow-partial`): its numbers are not the whole test's.
+    public var partial: Bool?
+    /// Why a merged result is partial, one line per missing or incomplete segment.
+    public var partialReasons: [String]?
 }
 
 public struct MachineInfo: Codable, Sendable {
@@ -237,6 +252,9 @@ public struct HistogramSet: Codable, Sendable {
     public var groups: [String: EncodedHistogram]
     /// `iteration_start_lag` per open-model scenario.
     public var startLags: [String: EncodedHistogram]?
+    /// Checks and group durations per scenario, so merged thresholds filter as live ones do.
+    public var checks: [CheckSeries]?
+    public var groupSeries: [GroupSeries]?
 }
 
 public struct SeriesHistograms: Codable, Sendable {
@@ -247,4 +265,35 @@ public struct SeriesHistograms: Codable, Sendable {
     public var requests: Int
     public var failures: Int
     public var metrics: [String: EncodedHistogram]
+    /// What else the series counted, so results merge exactly (absent in results written
+    /// before merging existed).
+    public var bytesReceived: Int?
+    public var bytesSent: Int?
+    /// Responses by HTTP status, and gRPC calls by numeric status code.
+    public var statuses: [String: Int]?
+    public var grpcStatuses: [String: Int]?
+    public var errors: [SeriesError]?
+}
+
+/// A series' failed requests of one error class.
+public struct SeriesError: Codable, Sendable {
+    public var errorClass: String
+    public var count: Int
+    public var sample: String
+}
+
+/// A check's tallies where it ran (the `checks` table adds scenarios together).
+public struct CheckSeries: Codable, Sendable {
+    public var name: String
+    public var group: String
+    public var scenario: String
+    public var passes: Int
+    public var fails: Int
+}
+
+/// A group's durations in one scenario.
+public struct GroupSeries: Codable, Sendable {
+    public var path: String
+    public var scenario: String
+    public var histogram: EncodedHistogram
 }

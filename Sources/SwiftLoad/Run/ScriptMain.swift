@@ -4,7 +4,7 @@ import Foundation
 /// run, print the summary, write the requested reports and exit with the run's code.
 enum ScriptMain {
     static func run<T: LoadTest>(_ test: T.Type) -> Never {
-        let config: RunConfig
+        var config: RunConfig
         if let raw = ProcessInfo.processInfo.environment[RunConfig.environmentKey] {
             do {
                 config = try JSONDecoder().decode(RunConfig.self, from: Data(raw.utf8))
@@ -13,6 +13,14 @@ enum ScriptMain {
             }
         } else {
             config = RunConfig(scriptPath: CommandLine.arguments.first)
+        }
+        // In a pod or under a launcher the environment names the segment and the start.
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            if config.segment == nil { config.segment = try SegmentEnvironment.segment(environment).get() }
+            if config.startAt == nil { config.startAt = try SegmentEnvironment.startAt(environment).get() }
+        } catch {
+            fail(error.description, code: LoadRunner.ExitCode.usage)
         }
         // Every report must have somewhere to go before any load is sent.
         do {

@@ -75,6 +75,9 @@ public enum HTMLReport {
             }
             return ("bad", "Stopped: \(reason)", "\(thresholdText) · exit code \(r.exitCode)")
         }
+        if r.run.partial == true {
+            return ("warn", "Partial: \(r.run.partialReasons?.first ?? "segments missing")", "\(thresholdText) · exit code \(r.exitCode)")
+        }
         if failed > 0 { return ("bad", "Failed: \(thresholdText)", "exit code \(r.exitCode)") }
         return ("ok", r.thresholds.isEmpty ? "Completed" : "Passed", "\(thresholdText) · exit code \(r.exitCode)")
     }
@@ -213,6 +216,11 @@ public enum HTMLReport {
         items.append(("tool", "swiftload \(r.tool.version), libcurl \(r.tool.libcurl)"))
         let m = r.run.machine
         items.append(("machine", "\(m.hostname) · \(m.os) · \(m.arch) · \(m.cpus) CPUs · \(r.run.workers) worker\(r.run.workers == 1 ? "" : "s")"))
+        if let segment = r.run.segment { items.append(("segment", "\(segment) of the test (one part of a distributed run)")) }
+        if let merged = r.run.mergedSegments {
+            items.append(("merged", "\(merged.count) segments: \(merged.map(\.description).joined(separator: ", "))"
+                          + (r.run.partial == true ? " (partial)" : "")))
+        }
         if let cpu = r.run.cpuSeconds, r.run.durationSeconds > 0 {
             // So a reader can see whether the load generator, not the target, was the limit.
             items.append(("load generator CPU", String(format: "%.1f s, %.2f of %d cores", cpu, cpu / r.run.durationSeconds, m.cpus)))
