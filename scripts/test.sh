@@ -12,6 +12,12 @@ if [ ! -x .venv-test/bin/python ] || ! cmp -s Tests/Fixtures/requirements.txt .v
   cp Tests/Fixtures/requirements.txt .venv-test/requirements.txt
 fi
 # MLServer, FastAPI and the model libraries for the lab's integration test (.venv-lab).
+# Ray (about 300 MB) for the Ray launcher's test: a two-node cluster on loopback.
+if [ ! -x .venv-ray/bin/python ] || ! cmp -s deploy/ray/requirements.txt .venv-ray/requirements.txt; then
+  python3 -m venv .venv-ray
+  .venv-ray/bin/pip install -q -r deploy/ray/requirements.txt
+  cp deploy/ray/requirements.txt .venv-ray/requirements.txt
+fi
 serving/venv.sh
 swift build --build-tests
 # One test at a time: load tests measure latency and must not compete for the two cores.
