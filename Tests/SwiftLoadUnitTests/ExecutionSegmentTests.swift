@@ -55,9 +55,10 @@ import Testing
     }
 
     @Test func coverageNamesOverlapsGapsAndMixedLanes() throws {
-        #expect(ExecutionSegment.coverageProblem(try ["1/4", "2/4", "3/4"].map(segment))?.contains("missing: nothing covers 3/4:1") == true)
-        #expect(ExecutionSegment.coverageProblem(try ["0:2/4", "1/4:1"].map(segment))?.contains("overlaps") == true)
-        #expect(ExecutionSegment.coverageProblem(try ["0:1/2", "3/4", "4/4"].map(segment))?.contains("different lanes") == true)
+        #expect(ExecutionSegment.coverageProblem(try ["1/4", "2/4", "3/4"].map(segment)) == .missing("3/4:1"))
+        #expect(ExecutionSegment.coverageProblem(try ["1/4", "3/4", "4/4"].map(segment)) == .missing("1/4:2/4"))
+        #expect(ExecutionSegment.coverageProblem(try ["0:2/4", "1/4:1"].map(segment)) == .overlap(try segment("1/4:1")))
+        #expect(ExecutionSegment.coverageProblem(try ["0:1/2", "3/4", "4/4"].map(segment))?.description.contains("different lanes") == true)
         #expect(ExecutionSegment.coverageProblem(try ["2/2", "1/2"].map(segment)) == nil)
     }
 

@@ -104,21 +104,46 @@ public struct ExecutionSegment: Sendable, Hashable, CustomStringConvertible {
         return lane >= from && lane < to
     }
 
-    /// Whether `segments` cover the test exactly once; otherwise why not, in one line.
-    public static func coverageProblem(_ segments: [ExecutionSegment]) -> String? {
-        guard let d = segments.first?.lanes else { return "no segments" }
-        if let other = segments.first(where: { $0.lanes != d }) {
-            return "segments \(segments[0]) and \(other) deal the test into different lanes (\(d) and \(other.lanes)): write every segment over one denominator"
+    /// Why a set of segments is not the whole test exactly once.
+    public enum CoverageProblem: Sendable, Equatable, CustomStringConvertible {
+        /// Segments dealt into different lanes: their items cannot be matched up at all.
+        case differentLanes(ExecutionSegment, ExecutionSegment)
+        /// Two segments own the same items.
+        case overlap(ExecutionSegment)
+        /// Nothing covers the range `from:to` (as text over the lanes).
+        case missing(String)
+        case empty
+
+        /// Whether a merge may still go on, marked partial (only a part missing).
+        public var allowsPartial: Bool {
+            if case .missing = self { return true }
+            return false
         }
+
+        public var description: String {
+            switch self {
+            case .differentLanes(let a, let b):
+                return "segments \(a) and \(b) deal the test into different lanes (\(a.lanes) and \(b.lanes)): write every segment over one denominator"
+            case .overlap(let s): return "segment \(s) overlaps another segment"
+            case .missing(let range): return "segments are missing: nothing covers \(range)"
+            case .empty: return "no segments"
+            }
+        }
+    }
+
+    /// Whether `segments` cover the test exactly once; otherwise why not.
+    public static func coverageProblem(_ segments: [ExecutionSegment]) -> CoverageProblem? {
+        guard let d = segments.first?.lanes else { return .empty }
+        if let other = segments.first(where: { $0.lanes != d }) { return .differentLanes(segments[0], other) }
         let ranges = segments.map { s in (lo: s.from, hi: s.to, s: s) }
             .sorted { ($0.lo, $0.hi) < ($1.lo, $1.hi) }
         var at = 0
         for r in ranges {
-            if r.lo < at { return "segment \(r.s) overlaps another segment" }
-            if r.lo > at { return "segments are missing: nothing covers \(fractionText(at, d)):\(fractionText(r.lo, d))" }
+            if r.lo < at { return .overlap(r.s) }
+            if r.lo > at { return .missing("\(fractionText(at, d)):\(fractionText(r.lo, d))") }
             at = r.hi
         }
-        if at < d { return "segments are missing: nothing covers \(fractionText(at, d)):1" }
+        if at < d { return .missing("\(fractionText(at, d)):1") }
         return nil
     }
 

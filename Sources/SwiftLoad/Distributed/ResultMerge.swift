@@ -47,10 +47,10 @@ public enum ResultMerge {
         }
         var partial: [String] = []
         if let problem = ExecutionSegment.coverageProblem(segments) {
-            if problem.contains("overlaps") || problem.contains("different lanes") || !allowPartial {
-                throw refuse(problem + (problem.contains("missing") ? " (--allow-partial merges what there is, marked partial)" : ""))
+            if !problem.allowsPartial || !allowPartial {
+                throw refuse(problem.description + (problem.allowsPartial ? " (--allow-partial merges what there is, marked partial)" : ""))
             }
-            partial.append(problem)
+            partial.append(problem.description)
         }
         for i in inputs {
             let r = i.result

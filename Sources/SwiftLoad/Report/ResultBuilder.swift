@@ -38,7 +38,8 @@ struct ResultBuilder {
             durationSeconds: elapsedSeconds, plannedDurationSeconds: Double(plan.plannedDuration) / 1e9,
             interrupted: stop != nil, interruptReason: stop?.description, stopKind: stop?.kind,
             workers: plan.workerCount, cpuSeconds: cpuSeconds, machine: machine())
-        run.segment = plan.segment.isWhole ? nil : plan.segment
+        // Recorded when asked for, even as 1/1: such a result merges (alone) like any segment.
+        run.segment = config.segment ?? (plan.segment.isWhole ? nil : plan.segment)
         run.scriptHash = config.scriptHash
         run.optionsHash = optionsHash(echo)
         return ResultBuilder(
