@@ -61,6 +61,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seconds between progress lines when standard error is not a terminal.")
     var progressInterval = 10
 
+    @Flag(help: "Exit with code 97 when the load generator, not the target, limited the measurement (the result is marked tainted either way).")
+    var strict = false
+
     @Option(help: ArgumentHelp("Run only this part of the test: i/n (the i-th of n parts) or a:b (e.g. 1/4:2/4). Also SWIFTLOAD_SEGMENT, or JOB_COMPLETION_INDEX with SWIFTLOAD_SEGMENT_COUNT.", valueName: "segment"))
     var segment: String?
 
@@ -84,6 +87,7 @@ struct RunCommand: ParsableCommand {
         config.insecure = insecure
         config.plainProgressInterval = progressInterval
         config.thresholds = thresholds
+        config.strict = strict
         config.env = try Self.parseEnv(env)
         config.outputs = try out.map(outputSpec)
         if let segment { config.segment = try? ExecutionSegment.parse(segment).get() }

@@ -97,6 +97,10 @@ public enum ResultMerge {
         run.mergedSegments = segments.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
         run.partial = partial.isEmpty ? nil : true
         run.partialReasons = partial.isEmpty ? nil : partial
+        // A segment whose generator limited it taints the whole test.
+        let taint = inputs.flatMap { i in (i.result.run.taintReasons ?? []).map { "segment \(i.result.run.segment?.description ?? i.path): \($0)" } }
+        run.tainted = taint.isEmpty ? nil : true
+        run.taintReasons = taint.isEmpty ? nil : taint
         let hosts = Set(inputs.map(\.result.run.machine.hostname))
         run.machine.hostname = hosts.count == 1 ? hosts.first! : hosts.sorted().joined(separator: ",")
         run.machine.cpus = hosts.count == 1 ? run.machine.cpus : inputs.reduce(0) { $0 + $1.result.run.machine.cpus }

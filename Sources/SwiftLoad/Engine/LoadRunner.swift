@@ -13,6 +13,8 @@ public enum LoadRunner {
         /// The script stopped the run: `vu.abortTest(_:)`, or a unique feeder ran dry (k6's
         /// ScriptAborted code).
         public static let scriptAborted = 108
+        /// `--strict`: the load generator, not the target, limited the measurement (`GeneratorCheck`).
+        public static let tainted = 97
         public static let interrupted = 130
         public static let terminated = 143
     }
@@ -168,13 +170,16 @@ public enum LoadRunner {
 
         let evaluator = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: elapsed)
         let outcomes = thresholds.map { evaluator.evaluate($0) }
-        let exitCode = stop?.exitCode ?? (outcomes.allSatisfy(\.passed) ? ExitCode.ok : ExitCode.thresholdsFailed)
+        let taint = GeneratorCheck.reasons(busy: aggregator.busy, totals: aggregator.totals)
+        var exitCode = stop?.exitCode ?? (outcomes.allSatisfy(\.passed) ? ExitCode.ok : ExitCode.thresholdsFailed)
+        // Under --strict a tainted measurement is its own failure: its thresholds judged the generator.
+        if stop == nil && config.strict && !taint.isEmpty { exitCode = ExitCode.tainted }
         return ResultBuilder.forRun(
             options: effective, plan: plan, config: config, totals: aggregator.totals, points: aggregator.points,
             thresholds: outcomes, thresholdSources: sources, startTime: wallStart, elapsedSeconds: elapsed,
             stop: stop, exitCode: exitCode, cpuSeconds: cpuSeconds,
             warnings: names.warning.map { [$0] } ?? [],
-            allRequests: aggregator.allRequests).build()
+            allRequests: aggregator.allRequests, taint: taint).build()
     }
 
     /// The options with the command line's overrides applied, the parsed thresholds and the

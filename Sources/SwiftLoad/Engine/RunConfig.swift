@@ -27,13 +27,16 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var startAt: Double?
     /// SHA-256 of the scenario file, recorded so `merge` refuses results of different scripts.
     public var scriptHash: String?
+    /// `--strict`: a tainted run (the generator limited it) ends with exit code 97.
+    public var strict: Bool
 
     public init(scriptPath: String? = nil, overrides: RunOverrides = RunOverrides(), workers: Int? = nil,
                 env: [String: String] = [:], outputs: [OutputSpec] = [], thresholds: [String] = [],
                 quiet: Bool = false, insecure: Bool = false, plainProgressInterval: Int = 10,
                 inspectOnly: Bool = false, segment: ExecutionSegment? = nil, startAt: Double? = nil,
-                scriptHash: String? = nil) {
+                scriptHash: String? = nil, strict: Bool = false) {
         self.inspectOnly = inspectOnly
+        self.strict = strict
         self.segment = segment
         self.startAt = startAt
         self.scriptHash = scriptHash
@@ -66,7 +69,8 @@ extension RunConfig {
                   inspectOnly: try c.decodeIfPresent(Bool.self, forKey: .inspectOnly) ?? false,
                   segment: try c.decodeIfPresent(ExecutionSegment.self, forKey: .segment),
                   startAt: try c.decodeIfPresent(Double.self, forKey: .startAt),
-                  scriptHash: try c.decodeIfPresent(String.self, forKey: .scriptHash))
+                  scriptHash: try c.decodeIfPresent(String.self, forKey: .scriptHash),
+                  strict: try c.decodeIfPresent(Bool.self, forKey: .strict) ?? false)
     }
 }
 

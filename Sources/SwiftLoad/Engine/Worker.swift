@@ -18,6 +18,9 @@ final class Worker: DeadlineSource, @unchecked Sendable {
     private var runners: [ScenarioRunner] = []
     private var interval = 0
     private var stopped = false
+    /// The thread's CPU time and the clock at the previous snapshot.
+    private var lastCPU: UInt64 = 0
+    private var lastTaken: UInt64 = 0
 
     init(index: Int, plan: ExecutionPlan, settings: HTTPSettings, env: Environment, testStart: UInt64,
          mailbox: SnapshotMailbox, names: RequestNameCap, hooks: TestHooks = TestHooks(), setupData: SetupData = SetupData(nil),
@@ -54,6 +57,8 @@ final class Worker: DeadlineSource, @unchecked Sendable {
     }
 
     private func main() {
+        lastCPU = Self.threadCPU()
+        lastTaken = MonotonicClock.now()
         loop.addDeadlineSource(self)
         for scenario in plan.scenarios where index < scenario.participants {
             let runner: ScenarioRunner
@@ -88,13 +93,24 @@ final class Worker: DeadlineSource, @unchecked Sendable {
 
     private func snapshot(final: Bool) -> WorkerSnapshot {
         context.collectTransportCounts()
-        let s = WorkerSnapshot(worker: index, interval: interval, recorder: context.recorder,
+        let now = MonotonicClock.now(), cpu = Self.threadCPU()
+        var s = WorkerSnapshot(worker: index, interval: interval, recorder: context.recorder,
                                activeIterations: context.activeIterations, allocatedVUs: context.allocatedVUs,
                                scenarioVUs: final ? [:] : Dictionary(runners.filter(\.started).map { ($0.plan.name, $0.currentVUs) },
                                                                        uniquingKeysWith: +),
-                               isFinal: final, taken: MonotonicClock.now())
+                               isFinal: final, taken: now)
+        s.cpuNanoseconds = cpu &- lastCPU
+        s.wallNanoseconds = now &- lastTaken
+        (lastCPU, lastTaken) = (cpu, now)
         context.recorder = Recorder()
         return s
+    }
+
+    /// CPU time (user + system) of the calling thread, in nanoseconds.
+    static func threadCPU() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 
     // MARK: the 1 Hz tick

@@ -16,6 +16,10 @@ struct WorkerSnapshot: @unchecked Sendable {
     let isFinal: Bool
     /// When the snapshot was taken.
     let taken: UInt64
+    /// CPU time the worker's thread used since its previous snapshot, and the wall-clock time
+    /// that covers: how busy the generator itself was (`GeneratorCheck`).
+    var cpuNanoseconds: UInt64 = 0
+    var wallNanoseconds: UInt64 = 0
 }
 
 /// The only channel from workers to the coordinator: at most one post per worker per second,

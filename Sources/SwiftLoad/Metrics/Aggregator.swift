@@ -32,6 +32,9 @@ final class Aggregator {
     private var allocatedByWorker: [Int]
     private var activeByWorker: [Int]
 
+    /// How busy each worker's thread was, for `GeneratorCheck`.
+    private(set) var busy = GeneratorCheck.Busy()
+
     /// Request names a time-series point breaks out (the busiest of that second).
     static let namesPerPoint = 20
 
@@ -59,6 +62,7 @@ final class Aggregator {
     var activeVUs: Int { activeByWorker.reduce(0, +) }
 
     func add(_ s: WorkerSnapshot) {
+        busy.add(worker: s.worker, cpu: s.cpuNanoseconds, wall: s.wallNanoseconds)
         totals.merge(s.recorder)
         let p = pending[s.interval] ?? PendingInterval()
         for (key, m) in s.recorder.requests {

@@ -26,6 +26,9 @@ public enum ConsoleSummary {
                        + (r.run.partial == true ? ": PARTIAL, not the whole test" : ""))
         }
         for w in r.warnings ?? [] { out.append("  warning: \(w)") }
+        for reason in r.run.taintReasons ?? [] {
+            out.append("  TAINTED: the load generator limited this measurement: \(reason)")
+        }
         out.append("")
 
         let rows = r.byName + (r.byName.count > 1 || r.byName.isEmpty ? [r.requests] : [])

@@ -31,7 +31,8 @@ struct ResultBuilder {
     static func forRun(options: Options, plan: ExecutionPlan, config: RunConfig, totals: Recorder,
                        points: [TimeSeriesPoint], thresholds: [ThresholdOutcome], thresholdSources: [String: [String]],
                        startTime: Date, elapsedSeconds: Double, stop: StopReason?, exitCode: Int,
-                       cpuSeconds: Double?, warnings: [String], allRequests: RequestMetrics?) -> ResultBuilder {
+                       cpuSeconds: Double?, warnings: [String], allRequests: RequestMetrics?,
+                       taint: [String] = []) -> ResultBuilder {
         let echo = optionsEcho(options: options, plan: plan, config: config, thresholdSources: thresholdSources)
         var run = RunInfo(
             script: config.scriptPath, targets: totals.targets.sorted(), startTime: iso8601(startTime),
@@ -42,6 +43,8 @@ struct ResultBuilder {
         run.segment = config.segment ?? (plan.segment.isWhole ? nil : plan.segment)
         run.scriptHash = config.scriptHash
         run.optionsHash = optionsHash(echo)
+        run.tainted = taint.isEmpty ? nil : true
+        run.taintReasons = taint.isEmpty ? nil : taint
         return ResultBuilder(
             run: run, options: echo,
             scenarios: plan.scenarios.map { ScenarioRef(name: $0.name, executor: $0.scenario.executor.name, tags: $0.scenario.tags) },

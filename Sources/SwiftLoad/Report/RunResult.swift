@@ -72,6 +72,11 @@ public struct RunInfo: Codable, Sendable {
     public var partial: Bool?
     /// Why a merged result is partial, one line per missing or incomplete segment.
     public var partialReasons: [String]?
+    /// The load generator, not the target, limited this measurement (`GeneratorCheck`): a
+    /// worker was saturated, iterations started late or were dropped. Absent when not.
+    public var tainted: Bool?
+    /// Why, one line each.
+    public var taintReasons: [String]?
 }
 
 public struct MachineInfo: Codable, Sendable {

@@ -75,6 +75,10 @@ public enum HTMLReport {
             }
             return ("bad", "Stopped: \(reason)", "\(thresholdText) · exit code \(r.exitCode)")
         }
+        if r.run.tainted == true {
+            return ("warn", "Tainted: the load generator limited this measurement",
+                    "\(r.run.taintReasons?.first ?? "") · \(thresholdText) · exit code \(r.exitCode)")
+        }
         if r.run.partial == true {
             return ("warn", "Partial: \(r.run.partialReasons?.first ?? "segments missing")", "\(thresholdText) · exit code \(r.exitCode)")
         }

@@ -1,0 +1,56 @@
+/// Whether the load generator, rather than the target, limited a run's measurement: the run is
+/// then **tainted**, with the reasons, in the summary, the JSON and the HTML report
+/// (`--strict`: exit code 97). A load tool must say when its own numbers are about itself.
+///
+/// The signs, each with its threshold:
+/// - a worker thread busy (CPU time over wall time) at least `busyFraction` of a second, in at
+///   least `busySecondsFraction` of the run's seconds (and at least two of them): its VUs waited
+///   for the thread, not for the target;
+/// - open models: iterations starting late against their schedule, `iteration_start_lag` p99
+///   above `startLagP99Milliseconds` (the generator could not keep up with the arrival rate);
+/// - open models: iterations dropped because no VU was free and `maxVUs` were all busy.
+public enum GeneratorCheck {
+    public static let busyFraction = 0.90
+    public static let busySecondsFraction = 0.25
+    public static let startLagP99Milliseconds = 10.0
+
+    /// Per worker: its whole seconds, and how many of them it was busy.
+    struct Busy {
+        private(set) var seconds: [Int: Int] = [:]
+        private(set) var busySeconds: [Int: Int] = [:]
+        private(set) var highest: [Int: Double] = [:]
+
+        mutating func add(worker: Int, cpu: UInt64, wall: UInt64) {
+            // Only intervals of about a second: a short last one says little.
+            guard wall >= 500_000_000 else { return }
+            let fraction = Double(cpu) / Double(wall)
+            seconds[worker, default: 0] += 1
+            highest[worker] = Swift.max(highest[worker] ?? 0, fraction)
+            if fraction >= GeneratorCheck.busyFraction { busySeconds[worker, default: 0] += 1 }
+        }
+    }
+
+    /// Why the run's measurement was limited by the generator, one line each; empty when not.
+    static func reasons(busy: Busy, totals: Recorder) -> [String] {
+        var out: [String] = []
+        for worker in busy.seconds.keys.sorted() {
+            let n = busy.seconds[worker]!, b = busy.busySeconds[worker] ?? 0
+            if b >= 2 && Double(b) >= busySecondsFraction * Double(n) {
+                out.append("worker \(worker) was busy (over \(Int(busyFraction * 100))% of a core) in \(b) of \(n) seconds, peaking at \(Int(((busy.highest[worker] ?? 0) * 100).rounded()))%: its VUs waited for the generator, not the target; give it more workers or machines (--segment)")
+            }
+        }
+        for name in totals.scenarios.keys.sorted() {
+            let s = totals.scenarios[name]!
+            if let lag = s.startLag, lag.totalCount > 0 {
+                let p99 = Double(lag.valueAtPercentile(99)) / 1000
+                if p99 > startLagP99Milliseconds {
+                    out.append("scenario \(name): iterations started late, iteration_start_lag p99 \(DurationFormat.milliseconds(p99)) (over \(Int(startLagP99Milliseconds)) ms): the generator fell behind the arrival rate")
+                }
+            }
+            if s.dropped > 0 {
+                out.append("scenario \(name): \(NumberFormat.grouped(s.dropped)) iterations dropped: no VU was free (raise maxVUs, or the target is past saturation)")
+            }
+        }
+        return out
+    }
+}
