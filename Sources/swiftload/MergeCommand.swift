@@ -36,17 +36,7 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        var outputs: [(format: String, path: String)] = []
-        for spec in out {
-            guard let eq = spec.firstIndex(of: "="), !spec[spec.index(after: eq)...].isEmpty else {
-                throw CLIError("--out expects FORMAT=PATH, got '\(spec)'")
-            }
-            let format = String(spec[..<eq])
-            guard ["json", "html", "csv", "junit", "summary"].contains(format) else {
-                throw CLIError("--out: unknown format '\(format)' (known here: json, html, csv, junit, summary)")
-            }
-            outputs.append((format, String(spec[spec.index(after: eq)...])))
-        }
+        let outputs = try OutputArgument.parse(out, allowed: ["json", "html", "csv", "junit", "summary"])
         var inputs: [ResultMerge.Input] = []
         for path in results {
             do {

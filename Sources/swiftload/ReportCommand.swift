@@ -37,17 +37,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        var outputs: [(format: String, path: String)] = []
-        for spec in out {
-            guard let eq = spec.firstIndex(of: "="), !spec[spec.index(after: eq)...].isEmpty else {
-                throw CLIError("--out expects FORMAT=PATH, got '\(spec)'")
-            }
-            let format = String(spec[..<eq])
-            guard ["json", "csv", "junit", "summary", "html"].contains(format) else {
-                throw CLIError("--out: unknown format '\(format)' (known here: json, csv, junit, summary, html)")
-            }
-            outputs.append((format, String(spec[spec.index(after: eq)...])))
-        }
+        let outputs = try OutputArgument.parse(out, allowed: ["json", "csv", "junit", "summary", "html"])
         var loaded: [RunResult] = []
         for path in results {
             do {

@@ -24,47 +24,15 @@ enum TimeSeriesAlignment {
         return out
     }
 
-    /// Two points of the same interval from two processes.
+    /// Two points of the same interval from two processes: counts add, and so do VUs.
     static func side(by a: TimeSeriesPoint, _ b: TimeSeriesPoint) -> TimeSeriesPoint {
-        var m = a
+        var m = a.addingCounts(of: b)
         m.t = Swift.max(a.t, b.t)
         m.seconds = Swift.max(a.seconds, b.seconds)
-        m.requests = a.requests + b.requests
-        m.failures = a.failures + b.failures
         m.rps = m.seconds > 0 ? Double(m.requests) / m.seconds : 0
-        m.p50 = Swift.max(a.p50, b.p50)
-        m.p90 = Swift.max(a.p90, b.p90)
-        m.p95 = Swift.max(a.p95, b.p95)
-        m.p99 = Swift.max(a.p99, b.p99)
-        m.max = Swift.max(a.max, b.max)
-        m.iterations = a.iterations + b.iterations
-        m.droppedIterations = a.droppedIterations + b.droppedIterations
         m.activeVUs = a.activeVUs + b.activeVUs
         m.vus = a.vus + b.vus
-        m.bytesReceived = a.bytesReceived + b.bytesReceived
-        m.bytesSent = a.bytesSent + b.bytesSent
-        for (name, p) in b.byName {
-            if var q = m.byName[name] {
-                q.requests += p.requests
-                q.failures += p.failures
-                q.p50 = Swift.max(q.p50, p.p50)
-                q.p95 = Swift.max(q.p95, p.p95)
-                q.p99 = Swift.max(q.p99, p.p99)
-                q.max = Swift.max(q.max, p.max)
-                m.byName[name] = q
-            } else if m.byName.count < Aggregator.namesPerPoint {
-                m.byName[name] = p
-            }
-        }
-        for (name, s) in b.byScenario {
-            var q = m.byScenario[name] ?? ScenarioPoint()
-            q.requests += s.requests
-            q.failures += s.failures
-            q.iterations += s.iterations
-            q.droppedIterations += s.droppedIterations
-            q.vus += s.vus
-            m.byScenario[name] = q
-        }
+        for (name, s) in b.byScenario { m.byScenario[name, default: ScenarioPoint()].vus += s.vus }
         return m
     }
 }

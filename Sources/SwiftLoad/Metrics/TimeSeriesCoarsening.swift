@@ -24,21 +24,31 @@ enum TimeSeriesCoarsening {
 
     /// One point covering `a` then `b`.
     static func merge(_ a: TimeSeriesPoint, _ b: TimeSeriesPoint) -> TimeSeriesPoint {
-        var m = b
+        var m = b.addingCounts(of: a)
         m.seconds = a.seconds + b.seconds
-        m.requests = a.requests + b.requests
-        m.failures = a.failures + b.failures
         m.rps = m.seconds > 0 ? Double(m.requests) / m.seconds : 0
-        m.p50 = Swift.max(a.p50, b.p50)
-        m.p90 = Swift.max(a.p90, b.p90)
-        m.p95 = Swift.max(a.p95, b.p95)
-        m.p99 = Swift.max(a.p99, b.p99)
-        m.max = Swift.max(a.max, b.max)
-        m.iterations = a.iterations + b.iterations
-        m.droppedIterations = a.droppedIterations + b.droppedIterations
-        m.bytesReceived = a.bytesReceived + b.bytesReceived
-        m.bytesSent = a.bytesSent + b.bytesSent
-        for (name, p) in a.byName {
+        return m
+    }
+}
+
+extension TimeSeriesPoint {
+    /// This point with `o`'s counts added (requests, failures, iterations, bytes, per name and
+    /// per scenario) and the higher of the two percentiles and maxima. Its length, rate and VU
+    /// counts stay this point's: whoever combines points decides what they become.
+    func addingCounts(of o: TimeSeriesPoint) -> TimeSeriesPoint {
+        var m = self
+        m.requests += o.requests
+        m.failures += o.failures
+        m.p50 = Swift.max(p50, o.p50)
+        m.p90 = Swift.max(p90, o.p90)
+        m.p95 = Swift.max(p95, o.p95)
+        m.p99 = Swift.max(p99, o.p99)
+        m.max = Swift.max(max, o.max)
+        m.iterations += o.iterations
+        m.droppedIterations += o.droppedIterations
+        m.bytesReceived += o.bytesReceived
+        m.bytesSent += o.bytesSent
+        for (name, p) in o.byName {
             if var q = m.byName[name] {
                 q.requests += p.requests
                 q.failures += p.failures
@@ -51,7 +61,7 @@ enum TimeSeriesCoarsening {
                 m.byName[name] = p
             }
         }
-        for (name, s) in a.byScenario {
+        for (name, s) in o.byScenario {
             var q = m.byScenario[name] ?? ScenarioPoint()
             q.requests += s.requests
             q.failures += s.failures
