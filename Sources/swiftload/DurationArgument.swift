@@ -5,6 +5,10 @@ import SwiftLoad
 struct DurationArgument: ExpressibleByArgument {
     let value: Duration
 
+    init(value: Duration) {
+        self.value = value
+    }
+
     init?(argument: String) {
         guard let d = try? DurationFormat.parse(argument) else { return nil }
         value = d

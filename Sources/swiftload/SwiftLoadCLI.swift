@@ -19,7 +19,7 @@ struct SwiftLoadCLI: ParsableCommand {
             143 terminated (SIGTERM).
             """,
         version: VersionCommand.versionLine,
-        subcommands: [RunCommand.self, InspectCommand.self, ReportCommand.self, CompareCommand.self, MergeCommand.self, BuildCommand.self, VersionCommand.self])
+        subcommands: [RunCommand.self, InspectCommand.self, ReportCommand.self, CompareCommand.self, MergeCommand.self, BuildCommand.self, SweepCommand.self, VersionCommand.self])
 
     static func main() {
         do {

@@ -6,13 +6,17 @@
 /// - a worker thread busy (CPU time over wall time) at least `busyFraction` of a second, in at
 ///   least `busySecondsFraction` of the run's seconds (and at least two of them): its VUs waited
 ///   for the thread, not for the target;
-/// - open models: iterations starting late against their schedule, `iteration_start_lag` p99
-///   above `startLagP99Milliseconds` (the generator could not keep up with the arrival rate);
+/// - open models: iterations starting late against their schedule: more than
+///   `lateIterationsFraction` of them (and at least `lateIterationsMinimum`) over
+///   `startLagMilliseconds` of `iteration_start_lag` (the generator could not keep up with the
+///   arrival rate; a few late ones while the VUs start up are not a sign);
 /// - open models: iterations dropped because no VU was free and `maxVUs` were all busy.
 public enum GeneratorCheck {
     public static let busyFraction = 0.90
     public static let busySecondsFraction = 0.25
-    public static let startLagP99Milliseconds = 10.0
+    public static let startLagMilliseconds = 10.0
+    public static let lateIterationsFraction = 0.01
+    public static let lateIterationsMinimum: UInt64 = 10
 
     /// Per worker: its whole seconds, and how many of them it was busy.
     struct Busy {
@@ -42,9 +46,11 @@ public enum GeneratorCheck {
         for name in totals.scenarios.keys.sorted() {
             let s = totals.scenarios[name]!
             if let lag = s.startLag, lag.totalCount > 0 {
-                let p99 = Double(lag.valueAtPercentile(99)) / 1000
-                if p99 > startLagP99Milliseconds {
-                    out.append("scenario \(name): iterations started late, iteration_start_lag p99 \(DurationFormat.milliseconds(p99)) (over \(Int(startLagP99Milliseconds)) ms): the generator fell behind the arrival rate")
+                let limit = UInt64(startLagMilliseconds * 1000)
+                let late = lag.maxRecorded > limit ? lag.count(within: (limit + 1)...lag.maxRecorded) : 0
+                if late >= lateIterationsMinimum && Double(late) > lateIterationsFraction * Double(lag.totalCount) {
+                    let p99 = Double(lag.valueAtPercentile(99)) / 1000
+                    out.append("scenario \(name): \(NumberFormat.grouped(Int(late))) of \(NumberFormat.grouped(Int(lag.totalCount))) iterations started over \(Int(startLagMilliseconds)) ms late (iteration_start_lag p99 \(DurationFormat.milliseconds(p99))): the generator fell behind the arrival rate")
                 }
             }
             if s.dropped > 0 {

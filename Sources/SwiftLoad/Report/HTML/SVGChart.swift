@@ -8,6 +8,8 @@ struct SVGChart {
     enum XAxis {
         case seconds
         case nines
+        /// Iterations per second (a sweep's offered rate).
+        case rate
     }
 
     struct Series {
@@ -104,12 +106,12 @@ struct SVGChart {
             // The spectrum ends at the maximum: mark it unless a whole nine already sits there.
             if hi - Double(ticks.count - 1) > 0.25 { ticks.append((hi, "max")) }
             return ticks
-        case .seconds:
+        case .seconds, .rate:
             let step = Self.niceStep(for: hi - lo, target: 8)
             var out: [(Double, String)] = []
             var t = (lo / step).rounded(.up) * step
             while t <= hi + step * 1e-9 {
-                out.append((t, HTMLReport.seconds(t)))
+                out.append((t, xAxis == .rate ? Self.label(t, unit: "") + "/s" : HTMLReport.seconds(t)))
                 t += step
             }
             return out

@@ -1,0 +1,75 @@
+/// perf_analyzer's stability rule and the verdict on one rate of a sweep.
+///
+/// A rate is measured in windows (one ordinary run each). The windows are stable when the last
+/// `stableWindows` agree within `tolerance` — p99 and achieved rate each within that fraction of
+/// their mean — and a rate runs at most `maxWindows` of them. A window that already shows
+/// saturation (the target fell 10 % behind the offered rate, iterations were dropped) ends the
+/// rate at once: more windows would only confirm it.
+public struct SweepJudge: Sendable {
+    public var stableWindows = 3
+    public var maxWindows = 5
+    public var tolerance = 0.10
+
+    public init() {}
+
+    /// Whether `windows` (in order) have said enough to judge the rate.
+    public func isDone(_ windows: [RunResult], rate: Double) -> Bool {
+        guard let last = windows.last else { return false }
+        if Self.saturation(last, rate: rate) != nil { return true }
+        return windows.count >= maxWindows || isStable(windows)
+    }
+
+    /// The last `stableWindows` agree within the tolerance.
+    public func isStable(_ windows: [RunResult]) -> Bool {
+        guard windows.count >= stableWindows else { return false }
+        let judged = windows.suffix(stableWindows)
+        func agree(_ values: [Double]) -> Bool {
+            let mean = values.reduce(0, +) / Double(values.count)
+            guard mean > 0 else { return true }
+            return (values.max()! - values.min()!) <= tolerance * mean
+        }
+        return agree(judged.map(\.requests.duration.p99)) && agree(judged.map(Self.achieved))
+    }
+
+    /// The step the windows of `rate` make.
+    public func step(rate: Double, windows: [RunResult]) -> SweepStep {
+        let judged = Array(windows.suffix(stableWindows))
+        let last = windows.last!
+        // Each broken SLO once, with its value in the latest window that broke it.
+        var broken: [String: String] = [:], order: [String] = []
+        for w in judged {
+            for t in w.thresholds where !t.passed {
+                let key = "\(t.metric): \(t.condition)"
+                if broken[key] == nil { order.append(key) }
+                broken[key] = "\(key) (\(t.actualText))"
+            }
+        }
+        var reasons = order.map { broken[$0]! }
+        if let s = Self.saturation(last, rate: rate) { reasons.append(s) }
+        if judged.contains(where: { $0.run.tainted == true }) {
+            reasons.append("tainted: " + (judged.compactMap { $0.run.taintReasons?.first }.first ?? "the generator limited it"))
+        }
+        let achieved = judged.map(Self.achieved).reduce(0, +) / Double(judged.count)
+        return SweepStep(
+            rate: rate, achievedRate: achieved,
+            p50: last.requests.duration.med, p95: last.requests.duration.p95, p99: last.requests.duration.p99,
+            errorRate: last.requests.errorRate,
+            droppedIterations: last.scenarios.reduce(0) { $0 + $1.droppedIterations },
+            passed: reasons.isEmpty, reasons: reasons, windows: windows.count, stable: isStable(windows), result: last)
+    }
+
+    /// Iterations completed per second of a window.
+    static func achieved(_ r: RunResult) -> Double {
+        let done = r.scenarios.reduce(0) { $0 + $1.iterations + $1.failedIterations }
+        return r.run.plannedDurationSeconds > 0 ? Double(done) / r.run.plannedDurationSeconds : 0
+    }
+
+    /// Why the window shows the target past saturation, or nil.
+    static func saturation(_ r: RunResult, rate: Double) -> String? {
+        let dropped = r.scenarios.reduce(0) { $0 + $1.droppedIterations }
+        if dropped > 0 { return "saturated: \(dropped) iterations dropped (no VU free)" }
+        let a = achieved(r)
+        if a < 0.9 * rate { return "saturated: achieved \(NumberFormat.rate(a))/s of \(NumberFormat.rate(rate))/s offered" }
+        return nil
+    }
+}

@@ -1,0 +1,47 @@
+/// One measured rate of a sweep: the windows run at it and the verdict on the stable ones.
+public struct SweepStep: Codable, Sendable {
+    /// Offered arrivals per second.
+    public var rate: Double
+    /// Completed iterations per second, averaged over the judged windows.
+    public var achievedRate: Double
+    /// The last window's latency (ms) and error rate; the windows agreed within the tolerance
+    /// unless `stable` is false.
+    public var p50: Double
+    public var p95: Double
+    public var p99: Double
+    public var errorRate: Double
+    public var droppedIterations: Int
+    /// Every SLO held in every judged window, the generator did not limit it, and the target
+    /// kept up (achieved ≥ 90 % of offered).
+    public var passed: Bool
+    /// Why not, one line each (an SLO, saturation, a tainted window).
+    public var reasons: [String]
+    /// Windows run, and whether the last three agreed within the tolerance before the cap.
+    public var windows: Int
+    public var stable: Bool
+    /// The last window's whole result (an ordinary result: report and compare take it).
+    public var result: RunResult
+}
+
+/// A whole sweep: what it looked for, every step in the order run, and the answer.
+public struct SweepResult: Codable, Sendable {
+    public var script: String
+    public var slos: [String]
+    /// The highest rate that met every SLO; nil when even the lowest did not.
+    public var highestPassingRate: Double?
+    /// The lowest rate that did not (the knee lies between the two).
+    public var lowestFailingRate: Double?
+    public var steps: [SweepStep]
+    /// 0 when a rate met the SLOs, 99 when none did.
+    public var exitCode: Int
+
+    public init(script: String, slos: [String], highestPassingRate: Double?, lowestFailingRate: Double?,
+                steps: [SweepStep], exitCode: Int) {
+        self.script = script
+        self.slos = slos
+        self.highestPassingRate = highestPassingRate
+        self.lowestFailingRate = lowestFailingRate
+        self.steps = steps
+        self.exitCode = exitCode
+    }
+}

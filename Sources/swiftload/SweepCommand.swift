@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import SwiftLoad
+
+/// `swiftload sweep SCRIPT --slo 'p(99)<50ms'`: the highest arrival rate that meets every SLO.
+/// A driver above ordinary runs: each window is one run of the compiled scenario at one rate
+/// (`--rate`, `--duration`), judged by `SweepJudge`; `SweepSearch` picks the next rate.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Find the highest arrival rate that meets your SLOs (open model).",
+        discussion: """
+            swiftload sweep scenarios/mlserver_rest.swift --slo 'p(99)<50ms' --slo 'error_rate<1%' \\
+                --from 20 --to 2000 -o json=sweep.json -o html=sweep.html
+
+            Each rate runs in windows (--window each) until the last --stable of them agree within
+            --tolerance (p99 and achieved rate), at most --windows; a window that shows
+            saturation (dropped iterations, achieved below 90 % of offered) ends the rate. Rates
+            double from --from until one fails, then bisect between the highest passing and the
+            lowest failing rate to within 5 %. A rate passes when every SLO holds in its judged
+            windows, the target keeps up and the generator did not limit the run (not tainted).
+            An SLO is a threshold condition: 'p(99)<50ms' (http_req_duration), 'error_rate<1%'
+            (http_req_failed), or any 'metric{filter}:condition'.
+            Exit codes: 0 a rate met the SLOs, 99 none did, 2 bad input.
+            """)
+
+    @Argument(help: "The scenario file.")
+    var script: String
+
+    @Option(name: .customLong("slo"), help: ArgumentHelp("A service-level objective (repeatable): 'p(99)<50ms', 'error_rate<1%', or 'metric{tag:v}:condition'.", valueName: "SLO"))
+    var slos: [String] = []
+
+    @Option(help: "The first rate, iterations per second.")
+    var from: Double = 10
+
+    @Option(help: "The highest rate to try.")
+    var to: Double = 10_000
+
+    @Option(help: ArgumentHelp("Length of one measurement window.", valueName: "duration"))
+    var window: DurationArgument = DurationArgument(value: .seconds(5))
+
+    @Option(help: "Windows per rate at most.")
+    var windows = 5
+
+    @Option(help: "Windows that must agree to call a rate stable.")
+    var stable = 3
+
+    @Option(help: "How far the stable windows' p99 and achieved rate may spread, as a fraction of their mean.")
+    var tolerance = 0.10
+
+    @Option(help: "VUs per rate (pre-allocated and maximum; default: the script's).")
+    var vus: Int?
+
+    @Option(help: "Worker threads (default: one per core).")
+    var workers: Int?
+
+    @Option(name: [.short, .customLong("env")], help: ArgumentHelp("Set a variable the scenario reads with vu.env (repeatable).", valueName: "KEY=VALUE"))
+    var env: [String] = []
+
+    @Option(name: [.short, .customLong("out")], help: ArgumentHelp("Write the sweep: json (every step, each with its last window's result) or html (the curve), as FORMAT=PATH (repeatable).", valueName: "FORMAT=PATH"))
+    var out: [String] = []
+
+    @Flag(help: "Skip TLS certificate verification.")
+    var insecure = false
+
+    @Flag(name: .shortAndLong, help: "Print only the table at the end.")
+    var quiet = false
+
+    func validate() throws {
+        if slos.isEmpty { throw ValidationError("give at least one --slo, e.g. --slo 'p(99)<50ms'") }
+        if !(from > 0) || !(to >= from) || to > 10_000_000.0 {
+            throw ValidationError("--from and --to must be rates with 0 < from <= to <= \(Int(10_000_000.0)) (got \(from) and \(to))")
+        }
+        if windows < 1 || windows > 100 { throw ValidationError("--windows must be between 1 and 100 (got \(windows))") }
+        if stable < 1 || stable > windows { throw ValidationError("--stable must be between 1 and --windows (got \(stable))") }
+        if !(tolerance > 0 && tolerance < 1) { throw ValidationError("--tolerance must be a fraction between 0 and 1 (got \(tolerance))") }
+        if window.value < .milliseconds(500) || window.value > .seconds(3600) { throw ValidationError("--window must be between 500ms and 1h") }
+        if let vus, vus < 1 || vus > 1_000_000 { throw ValidationError("--vus must be between 1 and 1000000 (got \(vus))") }
+    }
+
+    func run() throws {
+        let thresholds = try slos.map(Self.threshold)
+        let outputs = try OutputArgument.parse(out, allowed: ["json", "html"])
+        do { try ReportWriter.preflight(outputs.map(\.path)) } catch { throw CLIError("\(error)") }
+        let layout = try SupportLayout.locate()
+        let binary = try ScriptCompiler(layout: layout, quiet: quiet).binary(for: script, rebuild: false)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("swiftload-sweep-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+        var judge = SweepJudge()
+        judge.maxWindows = windows
+        judge.stableWindows = stable
+        judge.tolerance = tolerance
+        var search = SweepSearch(from: SweepSearch.round(from), to: to)
+        var steps: [SweepStep] = []
+        var rate: Double? = search.first
+        var windowNumber = 0
+        rates: while let r = rate {
+            var results: [RunResult] = []
+            while !judge.isDone(results, rate: r) {
+                windowNumber += 1
+                let path = "\(scratch)/window-\(windowNumber).json"
+                var config = RunConfig(scriptPath: script)
+                config.overrides = RunOverrides(vus: vus, duration: window.value, rate: r)
+                config.workers = workers
+                config.env = try RunCommand.parseEnv(env)
+                config.thresholds = thresholds
+                config.insecure = insecure
+                config.quiet = true
+                config.outputs = [OutputSpec(format: "json", path: path)]
+                let code = try Self.runWindow(binary: binary, script: script, config: config)
+                if code == LoadRunner.ExitCode.interrupted || code == LoadRunner.ExitCode.terminated {
+                    FileHandle.standardError.write(Data("sweep interrupted: writing the steps measured so far\n".utf8))
+                    break rates
+                }
+                guard let result = try? ResultFile.read(path) else {
+                    throw CLIError("the run at \(Self.rateText(r))/s ended with exit code \(code) and no result", code: code == 2 ? 2 : 1)
+                }
+                results.append(result)
+            }
+            let step = judge.step(rate: r, windows: results)
+            steps.append(step)
+            if !quiet {
+                FileHandle.standardError.write(Data("\(Self.rateText(r))/s: p99 \(DurationFormat.milliseconds(step.p99)), achieved \(Self.rateText(step.achievedRate))/s, \(step.passed ? "ok" : "fail: " + step.reasons.joined(separator: "; "))\n".utf8))
+            }
+            rate = search.next(after: r, passed: step.passed)
+        }
+        let result = SweepResult(script: script, slos: slos, highestPassingRate: search.highestPass,
+                                 lowestFailingRate: search.lowestFail, steps: steps,
+                                 exitCode: search.highestPass != nil ? 0 : LoadRunner.ExitCode.thresholdsFailed)
+        FileHandle.standardOutput.write(Data(SweepReport.console(result).utf8))
+        for o in outputs {
+            let data: Data
+            if o.format == "json" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                data = try encoder.encode(result)
+            } else {
+                data = Data(SweepReport.html(result).utf8)
+            }
+            do { try AtomicFile.write(data, to: o.path) } catch { throw CLIError("\(error)", code: 1) }
+            FileHandle.standardError.write(Data("wrote \(o.format) sweep: \(o.path)\n".utf8))
+        }
+        Foundation.exit(Int32(result.exitCode))
+    }
+
+    /// An SLO as a threshold: bare conditions are on http_req_duration, `error_rate` is
+    /// http_req_failed's rate; anything else is a threshold as `--threshold` takes it.
+    static func threshold(_ slo: String) throws -> String {
+        let t = slo.trimmingCharacters(in: .whitespaces)
+        var text = t
+        if t.hasPrefix("error_rate") { text = "http_req_failed:rate" + t.dropFirst("error_rate".count) }
+        else if ["p(", "avg", "med", "min", "max"].contains(where: { t.hasPrefix($0) }) { text = "http_req_duration:" + t }
+        do { _ = try ThresholdParser.parse(text) } catch { throw CLIError("--slo \(slo): \(error)") }
+        return text
+    }
+
+    static func rateText(_ r: Double) -> String { String(format: r >= 100 ? "%.0f" : "%.3g", r) }
+
+    /// Runs one window as a child process and returns its exit code.
+    static func runWindow(binary: String, script: String, config: RunConfig) throws -> Int {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = [script]
+        var environment = ProcessInfo.processInfo.environment
+        environment[RunConfig.environmentKey] = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        p.environment = environment
+        p.standardOutput = FileHandle.nullDevice
+        do { try p.run() } catch { throw CLIError("cannot start the compiled scenario: \(error.localizedDescription)", code: 1) }
+        p.waitUntilExit()
+        return Int(p.terminationStatus)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `swiftload sweep` against a server of known capacity: one request at a time in 5 ms, so about
+/// 200 a second. With arrivals evenly spaced, latency stays at the service time below capacity and
+/// climbs without bound above it: the sweep must put the highest rate meeting p99 < 50 ms within
+/// 10 % of 200/s, say so in its table, JSON and HTML, and exit 0.
+@Suite(.serialized) struct SweepTests {
+    static let scenario = """
+        import SwiftLoad
+
+        @main struct Knee: LoadTest {
+            static let options = Options(scenarios: ["open": .constantArrivalRate(10, duration: .seconds(2), preAllocatedVUs: 20, maxVUs: 200)])
+            static func iteration(_ vu: VU) async throws {
+                _ = try await vu.http.get(vu.env["TARGET", default: "http://127.0.0.1:9"] + "/", name: "serial")
+            }
+        }
+        """
+
+    @Test func theSweepFindsTheKneeOfAServerOfKnownCapacity() throws {
+        let port = Ports.free()
+        let server = try ChildProcess("/usr/bin/python3", [Paths.packageRoot + "/Tests/Fixtures/serial_server.py", String(port)],
+                                      logDir: Paths.temporaryDirectory("serial"), name: "serial")
+        defer { server.stop() }
+        #expect(server.waitForOutput(timeout: 10) { $0.contains("listening") })
+        let script = try CLI.writeScenario(Self.scenario)
+        let dir = Paths.temporaryDirectory("sweep")
+        let r = try CLI.run(["sweep", script, "--slo", "p(99)<50ms", "--slo", "error_rate<1%", "--from", "25", "--to", "400",
+                             "--window", "2s", "--windows", "3", "--stable", "2", "--tolerance", "0.5", "--workers", "1",
+                             "-e", "TARGET=http://127.0.0.1:\(port)", "-o", "json=\(dir)/sweep.json", "-o", "html=\(dir)/sweep.html"],
+                            timeout: 300)
+        print(r.stdout)
+        #expect(r.status == 0, "\(r.stderr)\n\(r.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/sweep.json"))) as? [String: Any])
+        let best = try #require(json["highestPassingRate"] as? Double, "\(r.stdout)")
+        #expect(best >= 180 && best <= 220, "highest passing rate \(best)/s\n\(r.stdout)")
+        let steps = try #require(json["steps"] as? [[String: Any]])
+        #expect(steps.contains { ($0["passed"] as? Bool) == false }, "no step failed: the sweep never found the limit")
+        #expect(steps.allSatisfy { ($0["result"] as? [String: Any])?["schemaVersion"] != nil })
+        #expect(r.stdout.contains("highest rate meeting every SLO: "))
+        let html = try String(contentsOfFile: dir + "/sweep.html", encoding: .utf8)
+        #expect(html.contains("Highest rate meeting every SLO") && html.contains("<svg"))
+    }
+
+    @Test func noRateMeetingTheSLOsExitsNinetyNine() throws {
+        let port = Ports.free()
+        let server = try ChildProcess("/usr/bin/python3", [Paths.packageRoot + "/Tests/Fixtures/serial_server.py", String(port), "30"],
+                                      logDir: Paths.temporaryDirectory("serial-slow"), name: "serial")
+        defer { server.stop() }
+        #expect(server.waitForOutput(timeout: 10) { $0.contains("listening") })
+        let script = try CLI.writeScenario(Self.scenario)
+        // Every request takes 30 ms: p99 < 10ms never holds.
+        let r = try CLI.run(["sweep", script, "--slo", "p(99)<10ms", "--from", "5", "--to", "10", "--window", "1s",
+                             "--windows", "2", "--stable", "1", "-q", "-e", "TARGET=http://127.0.0.1:\(port)"], timeout: 120)
+        #expect(r.status == 99, "\(r.stderr)\n\(r.stdout)")
+        #expect(r.stdout.contains("no rate met every SLO"))
+    }
+
+    @Test(arguments: [(["--slo", "p(99)<"], "--slo p(99)<"), ([] as [String], "at least one --slo"),
+                      (["--slo", "p(99)<5ms", "--from", "0"], "--from and --to"),
+                      (["--slo", "p(99)<5ms", "--stable", "9"], "--stable")])
+    func badSweepInputIsOneLine(_ flags: [String], _ words: String) throws {
+        let script = try CLI.writeScenario(Self.scenario)
+        let r = try CLI.run(["sweep", script] + flags)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains(words), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+    }
+}
