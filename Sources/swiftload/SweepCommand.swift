@@ -8,7 +8,7 @@ import SwiftLoad
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Find the highest arrival rate that meets your SLOs (open model).",
+        abstract: "Find the highest arrival rate (or concurrency) that meets your SLOs.",
         discussion: """
             swiftload sweep scenarios/mlserver_rest.swift --slo 'p(99)<50ms' --slo 'error_rate<1%' \\
                 --from 20 --to 2000 -o json=sweep.json -o html=sweep.html
@@ -21,6 +21,9 @@ struct SweepCommand: ParsableCommand {
             windows, the target keeps up and the generator did not limit the run (not tainted).
             An SLO is a threshold condition: 'p(99)<50ms' (http_req_duration), 'error_rate<1%'
             (http_req_failed), or any 'metric{filter}:condition'.
+            --vus-from N --vus-to M sweeps concurrency instead (closed model: every scenario
+            runs as that many constant VUs, as perf_analyzer's --concurrency-range), doubling the
+            VUs and bisecting to neighbouring counts.
             Exit codes: 0 a rate met the SLOs, 99 none did, 2 bad input.
             """)
 
@@ -35,6 +38,12 @@ struct SweepCommand: ParsableCommand {
 
     @Option(help: "The highest rate to try.")
     var to: Double = 10_000
+
+    @Option(help: "A concurrency sweep instead (closed model, as perf_analyzer's --concurrency-range): the first VU count.")
+    var vusFrom: Int?
+
+    @Option(help: "The most VUs a concurrency sweep tries.")
+    var vusTo: Int?
 
     @Option(help: ArgumentHelp("Length of one measurement window.", valueName: "duration"))
     var window: DurationArgument = DurationArgument(value: .seconds(5))
@@ -76,6 +85,10 @@ struct SweepCommand: ParsableCommand {
         if !(tolerance > 0 && tolerance < 1) { throw ValidationError("--tolerance must be a fraction between 0 and 1 (got \(tolerance))") }
         if window.value < .milliseconds(500) || window.value > .seconds(3600) { throw ValidationError("--window must be between 500ms and 1h") }
         if let vus, vus < 1 || vus > 1_000_000 { throw ValidationError("--vus must be between 1 and 1000000 (got \(vus))") }
+        if (vusFrom == nil) != (vusTo == nil) { throw ValidationError("a concurrency sweep needs both --vus-from and --vus-to") }
+        if let a = vusFrom, let b = vusTo, !(a >= 1 && b >= a && b <= 1_000_000) {
+            throw ValidationError("--vus-from and --vus-to must be VU counts with 1 <= from <= to <= 1000000 (got \(a) and \(b))")
+        }
     }
 
     func run() throws {
@@ -92,17 +105,20 @@ struct SweepCommand: ParsableCommand {
         judge.maxWindows = windows
         judge.stableWindows = stable
         judge.tolerance = tolerance
-        var search = SweepSearch(from: SweepSearch.round(from), to: to)
+        let concurrency = vusFrom != nil
+        var search = concurrency ? SweepSearch(from: Double(vusFrom!), to: Double(vusTo!)) : SweepSearch(from: SweepSearch.round(from), to: to)
+        search.integral = concurrency
         var steps: [SweepStep] = []
         var rate: Double? = search.first
         var windowNumber = 0
         rates: while let r = rate {
             var results: [RunResult] = []
-            while !judge.isDone(results, rate: r) {
+            while !judge.isDone(results, rate: concurrency ? nil : r) {
                 windowNumber += 1
                 let path = "\(scratch)/window-\(windowNumber).json"
                 var config = RunConfig(scriptPath: script)
-                config.overrides = RunOverrides(vus: vus, duration: window.value, rate: r)
+                config.overrides = concurrency ? RunOverrides(duration: window.value, concurrency: Int(r))
+                    : RunOverrides(vus: vus, duration: window.value, rate: r)
                 config.workers = workers
                 config.env = try RunCommand.parseEnv(env)
                 config.thresholds = thresholds
@@ -115,18 +131,19 @@ struct SweepCommand: ParsableCommand {
                     break rates
                 }
                 guard let result = try? ResultFile.read(path) else {
-                    throw CLIError("the run at \(Self.rateText(r))/s ended with exit code \(code) and no result", code: code == 2 ? 2 : 1)
+                    throw CLIError("the run at \(concurrency ? "\(Int(r)) VUs" : Self.rateText(r) + "/s") ended with exit code \(code) and no result", code: code == 2 ? 2 : 1)
                 }
                 results.append(result)
             }
-            let step = judge.step(rate: r, windows: results)
+            let step = concurrency ? judge.step(rate: nil, vus: Int(r), windows: results) : judge.step(rate: r, windows: results)
             steps.append(step)
             if !quiet {
-                FileHandle.standardError.write(Data("\(Self.rateText(r))/s: p99 \(DurationFormat.milliseconds(step.p99)), achieved \(Self.rateText(step.achievedRate))/s, \(step.passed ? "ok" : "fail: " + step.reasons.joined(separator: "; "))\n".utf8))
+                FileHandle.standardError.write(Data("\(concurrency ? "\(Int(r)) VUs" : Self.rateText(r) + "/s"): p99 \(DurationFormat.milliseconds(step.p99)), achieved \(Self.rateText(step.achievedRate))/s, \(step.passed ? "ok" : "fail: " + step.reasons.joined(separator: "; "))\n".utf8))
             }
             rate = search.next(after: r, passed: step.passed)
         }
-        let result = SweepResult(script: script, slos: slos, highestPassingRate: search.highestPass,
+        let result = SweepResult(script: script, slos: slos, mode: concurrency ? "concurrency" : "rate",
+                                 highestPassingRate: search.highestPass,
                                  lowestFailingRate: search.lowestFail, steps: steps,
                                  exitCode: search.highestPass != nil ? 0 : LoadRunner.ExitCode.thresholdsFailed)
         FileHandle.standardOutput.write(Data(SweepReport.console(result).utf8))

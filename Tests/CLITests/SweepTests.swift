@@ -43,6 +43,31 @@ import TestSupport
         #expect(html.contains("Highest rate meeting every SLO") && html.contains("<svg"))
     }
 
+    /// The same server swept by concurrency: n VUs in a loop queue behind each other, so a
+    /// request takes about n × 5 ms and p99 < 30 ms holds up to about 5 VUs.
+    @Test func aConcurrencySweepFindsHowManyVUsTheSLOAllows() throws {
+        let port = Ports.free()
+        let server = try ChildProcess("/usr/bin/python3", [Paths.packageRoot + "/Tests/Fixtures/serial_server.py", String(port)],
+                                      logDir: Paths.temporaryDirectory("serial-c"), name: "serial")
+        defer { server.stop() }
+        #expect(server.waitForOutput(timeout: 10) { $0.contains("listening") })
+        let script = try CLI.writeScenario(Self.scenario)
+        let dir = Paths.temporaryDirectory("sweep-c")
+        let r = try CLI.run(["sweep", script, "--slo", "p(99)<30ms", "--vus-from", "1", "--vus-to", "32", "--window", "2s",
+                             "--windows", "3", "--stable", "2", "--tolerance", "0.5", "--workers", "1", "-q",
+                             "-e", "TARGET=http://127.0.0.1:\(port)", "-o", "json=\(dir)/sweep.json", "-o", "html=\(dir)/sweep.html"],
+                            timeout: 300)
+        print(r.stdout)
+        #expect(r.status == 0, "\(r.stderr)\n\(r.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/sweep.json"))) as? [String: Any])
+        #expect(json["mode"] as? String == "concurrency")
+        let best = try #require(json["highestPassingRate"] as? Double, "\(r.stdout)")
+        #expect(best >= 3 && best <= 7, "highest passing concurrency \(best) VUs\n\(r.stdout)")
+        #expect(r.stdout.contains("highest concurrency meeting every SLO: \(Int(best)) VUs"))
+        let html = try String(contentsOfFile: dir + "/sweep.html", encoding: .utf8)
+        #expect(html.contains("Highest concurrency meeting every SLO"))
+    }
+
     @Test func noRateMeetingTheSLOsExitsNinetyNine() throws {
         let port = Ports.free()
         let server = try ChildProcess("/usr/bin/python3", [Paths.packageRoot + "/Tests/Fixtures/serial_server.py", String(port), "30"],
@@ -59,7 +84,8 @@ import TestSupport
 
     @Test(arguments: [(["--slo", "p(99)<"], "--slo p(99)<"), ([] as [String], "at least one --slo"),
                       (["--slo", "p(99)<5ms", "--from", "0"], "--from and --to"),
-                      (["--slo", "p(99)<5ms", "--stable", "9"], "--stable")])
+                      (["--slo", "p(99)<5ms", "--stable", "9"], "--stable"),
+                      (["--slo", "p(99)<5ms", "--vus-from", "4"], "both --vus-from and --vus-to")])
     func badSweepInputIsOneLine(_ flags: [String], _ words: String) throws {
         let script = try CLI.writeScenario(Self.scenario)
         let r = try CLI.run(["sweep", script] + flags)

@@ -117,12 +117,17 @@ public struct RunOverrides: Codable, Sendable, Equatable {
     /// unit (1 per 2 s).
     public var rate: Double?
     public var iterations: Int?
+    /// Every scenario becomes this many constant VUs, open models too (`swiftload sweep`'s
+    /// concurrency steps, as perf_analyzer's `--concurrency-range`).
+    public var concurrency: Int?
 
-    public init(vus: Int? = nil, duration: Duration? = nil, rate: Double? = nil, iterations: Int? = nil) {
+    public init(vus: Int? = nil, duration: Duration? = nil, rate: Double? = nil, iterations: Int? = nil,
+                concurrency: Int? = nil) {
         self.vus = vus
         self.duration = duration
         self.rate = rate
         self.iterations = iterations
+        self.concurrency = concurrency
     }
 
     /// Every problem with the overrides, worded with their flags.
@@ -141,6 +146,10 @@ public struct RunOverrides: Codable, Sendable, Equatable {
             if iterations < 1 { problems.append("--iterations must be at least 1 (got \(iterations))") }
             Limits.check("--iterations", iterations, atMost: Limits.maxIterations, into: &problems)
         }
+        if let concurrency {
+            if concurrency < 1 { problems.append("the concurrency must be at least 1 VU (got \(concurrency))") }
+            Limits.check("the concurrency", concurrency, atMost: Limits.maxVUs, into: &problems)
+        }
         if let duration {
             if duration <= .zero { problems.append("--duration must be positive (got \(DurationFormat.string(duration)))") }
             Limits.check("--duration", duration, into: &problems)
@@ -158,7 +167,7 @@ public struct RunOverrides: Codable, Sendable, Equatable {
         return nil
     }
 
-    public var isEmpty: Bool { vus == nil && duration == nil && rate == nil && iterations == nil }
+    public var isEmpty: Bool { vus == nil && duration == nil && rate == nil && iterations == nil && concurrency == nil }
 
     /// `options` with the overrides applied.
     public func apply(to options: Options) -> Options {
@@ -180,6 +189,7 @@ public struct RunOverrides: Codable, Sendable, Equatable {
 
     private func apply(to executor: Executor) -> Executor {
         let length = duration ?? executor.activeDuration
+        if let concurrency { return .constantVUs(ConstantVUs(vus: concurrency, duration: length)) }
         if let rate, let whole = Self.wholeRate(rate) {
             let vus = self.vus ?? executor.maxVUs
             var a = ConstantArrivalRate(rate: whole.rate, timeUnit: whole.timeUnit, duration: length, preAllocatedVUs: vus, maxVUs: vus)

@@ -12,10 +12,11 @@ public struct SweepJudge: Sendable {
 
     public init() {}
 
-    /// Whether `windows` (in order) have said enough to judge the rate.
-    public func isDone(_ windows: [RunResult], rate: Double) -> Bool {
+    /// Whether `windows` (in order) have said enough to judge the rate (`rate` nil: a
+    /// concurrency step, which has no offered rate to fall behind).
+    public func isDone(_ windows: [RunResult], rate: Double?) -> Bool {
         guard let last = windows.last else { return false }
-        if Self.saturation(last, rate: rate) != nil { return true }
+        if let rate, Self.saturation(last, rate: rate) != nil { return true }
         return windows.count >= maxWindows || isStable(windows)
     }
 
@@ -31,8 +32,8 @@ public struct SweepJudge: Sendable {
         return agree(judged.map(\.requests.duration.p99)) && agree(judged.map(Self.achieved))
     }
 
-    /// The step the windows of `rate` make.
-    public func step(rate: Double, windows: [RunResult]) -> SweepStep {
+    /// The step the windows of `rate` make (or of `vus` VUs in a concurrency sweep).
+    public func step(rate: Double?, vus: Int? = nil, windows: [RunResult]) -> SweepStep {
         let judged = Array(windows.suffix(stableWindows))
         let last = windows.last!
         // Each broken SLO once, with its value in the latest window that broke it.
@@ -45,13 +46,13 @@ public struct SweepJudge: Sendable {
             }
         }
         var reasons = order.map { broken[$0]! }
-        if let s = Self.saturation(last, rate: rate) { reasons.append(s) }
+        if let rate, let s = Self.saturation(last, rate: rate) { reasons.append(s) }
         if judged.contains(where: { $0.run.tainted == true }) {
             reasons.append("tainted: " + (judged.compactMap { $0.run.taintReasons?.first }.first ?? "the generator limited it"))
         }
         let achieved = judged.map(Self.achieved).reduce(0, +) / Double(judged.count)
         return SweepStep(
-            rate: rate, achievedRate: achieved,
+            rate: rate ?? achieved, vus: vus, achievedRate: achieved,
             p50: last.requests.duration.med, p95: last.requests.duration.p95, p99: last.requests.duration.p99,
             errorRate: last.requests.errorRate,
             droppedIterations: last.scenarios.reduce(0) { $0 + $1.droppedIterations },

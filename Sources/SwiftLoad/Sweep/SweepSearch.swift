@@ -1,4 +1,4 @@
-/// Which arrival rate a sweep measures next: coarse steps up (each `factor` times the last) until
+/// Which arrival rate (or, in a concurrency sweep, VU count) a sweep measures next: coarse steps up (each `factor` times the last) until
 /// a step fails its SLOs or the target is clearly saturated, then bisection between the highest
 /// passing and the lowest failing rate until they are within `precision` of each other.
 ///
@@ -12,6 +12,9 @@ public struct SweepSearch: Sendable {
     public var precision = 0.05
     /// At most this many bisection steps after the coarse ones.
     public var maxBisections = 6
+    /// Whole numbers only (a concurrency sweep's VU counts): bisection ends when the two are
+    /// neighbours.
+    public var integral = false
 
     /// The highest rate that met every SLO so far, and the lowest that did not.
     public private(set) var highestPass: Double?
@@ -36,9 +39,14 @@ public struct SweepSearch: Sendable {
         guard let fail = lowestFail else {
             // Still climbing: the next coarse step, the top once, then done.
             if rate >= to { return nil }
-            return min(rate * factor, to)
+            return min(integral ? (rate * factor).rounded(.up) : rate * factor, to)
         }
         guard let pass = highestPass else { return nil }   // even the lowest rate failed
+        if integral {
+            if fail - pass <= 1 || bisections >= maxBisections { return nil }
+            bisections += 1
+            return ((pass + fail) / 2).rounded(.down)
+        }
         if (fail - pass) / pass <= precision || bisections >= maxBisections { return nil }
         bisections += 1
         return Self.round((pass + fail) / 2)

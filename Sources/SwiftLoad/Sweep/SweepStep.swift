@@ -1,7 +1,9 @@
 /// One measured rate of a sweep: the windows run at it and the verdict on the stable ones.
 public struct SweepStep: Codable, Sendable {
-    /// Offered arrivals per second.
+    /// Offered arrivals per second (a concurrency sweep: the achieved rate).
     public var rate: Double
+    /// A concurrency sweep (closed model): the VUs of this step; nil in a rate sweep.
+    public var vus: Int?
     /// Completed iterations per second, averaged over the judged windows.
     public var achievedRate: Double
     /// The last window's latency (ms) and error rate; the windows agreed within the tolerance
@@ -27,16 +29,19 @@ public struct SweepStep: Codable, Sendable {
 public struct SweepResult: Codable, Sendable {
     public var script: String
     public var slos: [String]
-    /// The highest rate that met every SLO; nil when even the lowest did not.
+    /// "rate" (open model, arrival rates) or "concurrency" (closed model, VU counts).
+    public var mode: String
+    /// The highest rate (or VU count) that met every SLO; nil when even the lowest did not.
     public var highestPassingRate: Double?
-    /// The lowest rate that did not (the knee lies between the two).
+    /// The lowest that did not (the knee lies between the two).
     public var lowestFailingRate: Double?
     public var steps: [SweepStep]
     /// 0 when a rate met the SLOs, 99 when none did.
     public var exitCode: Int
 
-    public init(script: String, slos: [String], highestPassingRate: Double?, lowestFailingRate: Double?,
+    public init(script: String, slos: [String], mode: String = "rate", highestPassingRate: Double?, lowestFailingRate: Double?,
                 steps: [SweepStep], exitCode: Int) {
+        self.mode = mode
         self.script = script
         self.slos = slos
         self.highestPassingRate = highestPassingRate

@@ -10,6 +10,8 @@ struct SVGChart {
         case nines
         /// Iterations per second (a sweep's offered rate).
         case rate
+        /// A plain count (a concurrency sweep's VUs).
+        case count
     }
 
     struct Series {
@@ -106,12 +108,16 @@ struct SVGChart {
             // The spectrum ends at the maximum: mark it unless a whole nine already sits there.
             if hi - Double(ticks.count - 1) > 0.25 { ticks.append((hi, "max")) }
             return ticks
-        case .seconds, .rate:
+        case .seconds, .rate, .count:
             let step = Self.niceStep(for: hi - lo, target: 8)
             var out: [(Double, String)] = []
             var t = (lo / step).rounded(.up) * step
             while t <= hi + step * 1e-9 {
-                out.append((t, xAxis == .rate ? Self.label(t, unit: "") + "/s" : HTMLReport.seconds(t)))
+                switch xAxis {
+                case .rate: out.append((t, Self.label(t, unit: "") + "/s"))
+                case .count: out.append((t, Self.label(t, unit: "")))
+                default: out.append((t, HTMLReport.seconds(t)))
+                }
                 t += step
             }
             return out
