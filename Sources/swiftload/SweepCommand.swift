@@ -18,7 +18,9 @@ struct SweepCommand: ParsableCommand {
             saturation (dropped iterations, achieved below 90 % of offered) ends the rate. Rates
             double from --from until one fails, then bisect between the highest passing and the
             lowest failing rate to within 5 %. A rate passes when every SLO holds in its judged
-            windows, the target keeps up and the generator did not limit the run (not tainted).
+            windows, the target keeps up and the generator did not limit the run (not tainted);
+            a step the generator limited (a busy worker, late starts) is discarded and ends the
+            sweep, whose answer is then a lower bound.
             An SLO is a threshold condition: 'p(99)<50ms' (http_req_duration), 'error_rate<1%'
             (http_req_failed), or any 'metric{filter}:condition'.
             --vus-from N --vus-to M sweeps concurrency instead (closed model: every scenario
@@ -111,6 +113,7 @@ struct SweepCommand: ParsableCommand {
         var steps: [SweepStep] = []
         var rate: Double? = search.first
         var windowNumber = 0
+        var generatorLimitedAt: Double?
         rates: while let r = rate {
             var results: [RunResult] = []
             while !judge.isDone(results, rate: concurrency ? nil : r) {
@@ -140,12 +143,19 @@ struct SweepCommand: ParsableCommand {
             if !quiet {
                 FileHandle.standardError.write(Data("\(concurrency ? "\(Int(r)) VUs" : Self.rateText(r) + "/s"): p99 \(DurationFormat.milliseconds(step.p99)), achieved \(Self.rateText(step.achievedRate))/s, \(step.passed ? "ok" : "fail: " + step.reasons.joined(separator: "; "))\n".utf8))
             }
+            if step.discarded {
+                // Higher steps would only load the generator more: stop, and say the answer is
+                // a lower bound.
+                generatorLimitedAt = r
+                break rates
+            }
             rate = search.next(after: r, passed: step.passed)
         }
-        let result = SweepResult(script: script, slos: slos, mode: concurrency ? "concurrency" : "rate",
+        var result = SweepResult(script: script, slos: slos, mode: concurrency ? "concurrency" : "rate",
                                  highestPassingRate: search.highestPass,
                                  lowestFailingRate: search.lowestFail, steps: steps,
                                  exitCode: search.highestPass != nil ? 0 : LoadRunner.ExitCode.thresholdsFailed)
+        result.generatorLimitedAt = generatorLimitedAt
         FileHandle.standardOutput.write(Data(SweepReport.console(result).utf8))
         for o in outputs {
             let data: Data

@@ -68,6 +68,35 @@ import TestSupport
         #expect(html.contains("Highest concurrency meeting every SLO"))
     }
 
+    /// A scenario that computes for 30 ms per iteration on one worker cannot offer 100/s: the
+    /// step is tainted by the generator, discarded, and the sweep says its answer is a bound.
+    @Test func aStepTheGeneratorLimitedIsDiscarded() throws {
+        let nginx = try NginxServer()
+        let script = try CLI.writeScenario("""
+            import SwiftLoad
+
+            @main struct Heavy: LoadTest {
+                static let options = Options(scenarios: ["open": .constantArrivalRate(10, duration: .seconds(2), preAllocatedVUs: 20, maxVUs: 50)])
+                static func iteration(_ vu: VU) async throws {
+                    let end = ContinuousClock.now + .milliseconds(30)
+                    var x = 1
+                    while ContinuousClock.now < end { x = x &* 31 &+ 7 }
+                    vu.state["x"] = x
+                    _ = try await vu.http.get(vu.env["TARGET", default: "http://127.0.0.1:9"] + "/f64", name: "f64")
+                }
+            }
+            """)
+        let dir = Paths.temporaryDirectory("sweep-heavy")
+        let r = try CLI.run(["sweep", script, "--slo", "p(99)<1s", "--from", "100", "--to", "400", "--window", "2s",
+                             "--windows", "2", "--stable", "2", "--workers", "1", "-q", "-e", "TARGET=\(nginx.base)",
+                             "-o", "json=\(dir)/sweep.json"], timeout: 120)
+        #expect(r.status == 99, "\(r.stderr)\n\(r.stdout)")
+        #expect(r.stdout.contains("DISCARDED: ") && r.stdout.contains("the generator limited the sweep at 100/s"), "\(r.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/sweep.json"))) as? [String: Any])
+        #expect(json["generatorLimitedAt"] as? Double == 100)
+        #expect(json["lowestFailingRate"] == nil, "a discarded step is not the target's failure")
+    }
+
     @Test func noRateMeetingTheSLOsExitsNinetyNine() throws {
         let port = Ports.free()
         let server = try ChildProcess("/usr/bin/python3", [Paths.packageRoot + "/Tests/Fixtures/serial_server.py", String(port), "30"],

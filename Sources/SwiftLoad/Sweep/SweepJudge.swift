@@ -51,12 +51,19 @@ public struct SweepJudge: Sendable {
             reasons.append("tainted: " + (judged.compactMap { $0.run.taintReasons?.first }.first ?? "the generator limited it"))
         }
         let achieved = judged.map(Self.achieved).reduce(0, +) / Double(judged.count)
-        return SweepStep(
+        // Tainted for more than its dropped iterations (one reason per scenario that dropped):
+        // a busy worker or late starts, the generator's own limit.
+        let generatorLimited = judged.contains { w in
+            w.run.tainted == true && (w.run.taintReasons?.count ?? 0) > w.scenarios.filter { $0.droppedIterations > 0 }.count
+        }
+        var step = SweepStep(
             rate: rate ?? achieved, vus: vus, achievedRate: achieved,
             p50: last.requests.duration.med, p95: last.requests.duration.p95, p99: last.requests.duration.p99,
             errorRate: last.requests.errorRate,
             droppedIterations: last.scenarios.reduce(0) { $0 + $1.droppedIterations },
             passed: reasons.isEmpty, reasons: reasons, windows: windows.count, stable: isStable(windows), result: last)
+        step.discarded = generatorLimited
+        return step
     }
 
     /// Iterations completed per second of a window.

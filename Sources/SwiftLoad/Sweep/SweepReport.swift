@@ -13,7 +13,8 @@ public enum SweepReport {
             let cells = [closed ? String(st.vus ?? 0) : NumberFormat.rate(st.rate), NumberFormat.rate(st.achievedRate), DurationFormat.milliseconds(st.p50),
                          DurationFormat.milliseconds(st.p95), DurationFormat.milliseconds(st.p99), NumberFormat.percent(st.errorRate),
                          "\(st.windows)\(st.stable ? "" : "*")"]
-            out.append("  " + cells.map { pad($0, 11) }.joined() + (st.passed ? "ok" : "FAIL: " + st.reasons.joined(separator: "; ")))
+            out.append("  " + cells.map { pad($0, 11) }.joined()
+                       + (st.passed ? "ok" : (st.discarded ? "DISCARDED: " : "FAIL: ") + st.reasons.joined(separator: "; ")))
         }
         out.append("")
         if closed {
@@ -28,6 +29,10 @@ public enum SweepReport {
                        + (s.lowestFailingRate.map { " (fails at \(NumberFormat.rate($0))/s)" } ?? " (the highest rate tried)"))
         } else {
             out.append("  no rate met every SLO (the lowest tried was \(NumberFormat.rate(s.steps.first?.rate ?? 0))/s)")
+        }
+        if let g = s.generatorLimitedAt {
+            out.append("  the generator limited the sweep at \(closed ? "\(Int(g)) VUs" : NumberFormat.rate(g) + "/s") (step discarded, tainted): "
+                       + "the answer is a lower bound; give the generator more workers or machines (--segment)")
         }
         if s.steps.contains(where: { !$0.stable }) { out.append("  * windows did not agree within the tolerance before the cap") }
         return out.joined(separator: "\n") + "\n"
@@ -61,12 +66,15 @@ public enum SweepReport {
         var body = "<h1>Sweep: \(HTML.escape(s.script))</h1>"
         body += "<p class=\"sub\">SLOs: \(HTML.escape(s.slos.joined(separator: ", "))) · <strong>\(HTML.escape(answer))</strong>"
             + (s.lowestFailingRate.map { " · fails at \(HTML.escape(closed ? "\(Int($0)) VUs" : NumberFormat.rate($0) + "/s"))" } ?? "") + "</p>"
+        if let g = s.generatorLimitedAt {
+            body += "<p class=\"note\">The generator limited the sweep at \(HTML.escape(closed ? "\(Int(g)) VUs" : NumberFormat.rate(g) + "/s")): that step is discarded and the answer is a lower bound.</p>"
+        }
         body += HTMLReport.section("The curve", latency.figure() + throughput.figure()
                                    + "<p class=\"note\">The dotted vertical line marks the highest passing \(closed ? "VU count" : "rate").</p>")
         let rows = s.steps.map { st in
             [closed ? String(st.vus ?? 0) : NumberFormat.rate(st.rate), NumberFormat.rate(st.achievedRate), HTML.ms(st.p50), HTML.ms(st.p95), HTML.ms(st.p99),
              HTML.percent(st.errorRate), "\(st.windows)\(st.stable ? "" : " (not stable)")",
-             st.passed ? "ok" : "fail: " + st.reasons.joined(separator: "; ")]
+             st.passed ? "ok" : (st.discarded ? "discarded (the generator limited it): " : "fail: ") + st.reasons.joined(separator: "; ")]
         }
         body += HTMLReport.section("Steps, in the order run", "<div class=\"scroll\">"
             + HTML.table([closed ? "VUs" : "offered /s", "achieved /s", "p50", "p95", "p99", "errors", "windows", "verdict"], rows.map { $0.map(HTML.escape) },

@@ -18,6 +18,9 @@ public struct SweepStep: Codable, Sendable {
     public var passed: Bool
     /// Why not, one line each (an SLO, saturation, a tainted window).
     public var reasons: [String]
+    /// The generator, not the target, limited the step (a busy worker, late starts): it says
+    /// nothing about the target, so it counts neither as a pass nor as a failure.
+    public var discarded: Bool = false
     /// Windows run, and whether the last three agreed within the tolerance before the cap.
     public var windows: Int
     public var stable: Bool
@@ -35,6 +38,9 @@ public struct SweepResult: Codable, Sendable {
     public var highestPassingRate: Double?
     /// The lowest that did not (the knee lies between the two).
     public var lowestFailingRate: Double?
+    /// Where the sweep stopped because the generator limited the step (the highest passing
+    /// value is then a lower bound); nil when it never did.
+    public var generatorLimitedAt: Double?
     public var steps: [SweepStep]
     /// 0 when a rate met the SLOs, 99 when none did.
     public var exitCode: Int
