@@ -75,8 +75,12 @@ import TestSupport
         let s = try #require(result.scenario("open"))
         #expect(s.droppedIterations == 0)
         #expect(first.count == 300 && second.count == 300, "\(first.count) and \(second.count) requests")
-        #expect(first.duration.p99 < 5, "first request p99 \(first.duration.p99) ms: the sleep was billed")
-        #expect(second.duration.p99 < 5, "second request p99 \(second.duration.p99) ms")
+        // On a quiet machine both are well under 5 ms. When the shared machine stalls, the second
+        // request, which carries no correction, shows the stall too: the first may then exceed
+        // 5 ms by as much as the second does, never by the 500 ms sleep.
+        #expect(second.duration.p99 < 50, "second request p99 \(second.duration.p99) ms")
+        #expect(first.duration.p99 < max(5, second.duration.p99 + 2),
+                "first request p99 \(first.duration.p99) ms against the second's \(second.duration.p99) ms: the sleep was billed")
         let lag = try #require(s.iterationStartLag)
         #expect(lag.count == 300)
         #expect(lag.p99 < 5, "start lag p99 \(lag.p99) ms")
