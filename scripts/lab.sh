@@ -45,8 +45,11 @@ load() {
     *) echo "$name: swiftload exited with $status" >&2; exit "$status" ;;
   esac
 }
-load mlserver_rest scenarios/mlserver_rest.swift -e TARGET=http://127.0.0.1:28080
-load mlserver_grpc scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28081
+# MLServer's own metrics beside the client's: request counters, queues and its latency histograms.
+mlserver_metrics=(--scrape http://127.0.0.1:28082/metrics --scrape-include model_ --scrape-include rest_server_
+                  --scrape-include grpc_server_ --scrape-include parallel_request_ --scrape-include batch_request_)
+load mlserver_rest scenarios/mlserver_rest.swift -e TARGET=http://127.0.0.1:28080 "${mlserver_metrics[@]}"
+load mlserver_grpc scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28081 "${mlserver_metrics[@]}"
 load fastapi_predict scenarios/fastapi_rest.swift -e TARGET=http://127.0.0.1:28090
 load fastapi_v2 scenarios/fastapi_rest.swift -e TARGET=http://127.0.0.1:28090 -e ROUTE=v2
 

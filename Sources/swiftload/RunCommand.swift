@@ -46,6 +46,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Add a threshold, e.g. 'http_req_duration{name:home}:p(99)<200ms' (repeatable).", valueName: "THRESHOLD"))
     var thresholds: [String] = []
 
+    @Option(help: ArgumentHelp("Scrape a Prometheus endpoint once a second while the load runs; its series go into the time series, reports and server: thresholds (repeatable).", valueName: "URL"))
+    var scrape: [String] = []
+
+    @Option(help: ArgumentHelp("Keep only scraped metric families whose name starts with PREFIX (repeatable; default: all).", valueName: "PREFIX"))
+    var scrapeInclude: [String] = []
+
     @Flag(name: .shortAndLong, help: "No progress output (the summary is still printed).")
     var quiet = false
 
@@ -88,6 +94,8 @@ struct RunCommand: ParsableCommand {
         config.plainProgressInterval = progressInterval
         config.thresholds = thresholds
         config.strict = strict
+        config.scrape = scrape
+        config.scrapeInclude = scrapeInclude
         config.env = try Self.parseEnv(env)
         config.outputs = try out.map(outputSpec)
         if let segment { config.segment = try? ExecutionSegment.parse(segment).get() }

@@ -71,6 +71,12 @@ struct SweepCommand: ParsableCommand {
     @Option(name: [.short, .customLong("out")], help: ArgumentHelp("Write the sweep: json (every step, each with its last window's result) or html (the curve), as FORMAT=PATH (repeatable).", valueName: "FORMAT=PATH"))
     var out: [String] = []
 
+    @Option(help: ArgumentHelp("Scrape a Prometheus endpoint once a second while the load runs; its series go into the time series, reports and server: thresholds (repeatable).", valueName: "URL"))
+    var scrape: [String] = []
+
+    @Option(help: ArgumentHelp("Keep only scraped metric families whose name starts with PREFIX (repeatable; default: all).", valueName: "PREFIX"))
+    var scrapeInclude: [String] = []
+
     @Flag(help: "Skip TLS certificate verification.")
     var insecure = false
 
@@ -126,6 +132,8 @@ struct SweepCommand: ParsableCommand {
                 config.env = try RunCommand.parseEnv(env)
                 config.thresholds = thresholds
                 config.insecure = insecure
+                config.scrape = scrape
+                config.scrapeInclude = scrapeInclude
                 config.quiet = true
                 config.outputs = [OutputSpec(format: "json", path: path)]
                 let code = try Self.runWindow(binary: binary, script: script, config: config)

@@ -47,6 +47,13 @@ import TestSupport
         _ = try CLI.run(["run", scenario(name), "-q", "--rate", "20", "--duration", "1s"] + arguments)
     }
 
+    /// The scraped server series of a JSON result, by name.
+    static func serverSeries(_ path: String) throws -> [String: [String: Any]] {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let series = (json?["serverMetrics"] as? [String: Any])?["series"] as? [[String: Any]] ?? []
+        return Dictionary(series.map { ($0["name"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Requests the run sent, from its JSON result.
     static func requestCount(_ path: String) throws -> Int {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
@@ -66,13 +73,20 @@ import TestSupport
         try Self.warm("mlserver_rest", ["-e", "TARGET=http://127.0.0.1:\(lab.rest)"])
         let restBefore = try lab.counter("model_infer_request_success_total{model=\"iris\",version=\"None\"}")
         let rest = try CLI.run(["run", Self.scenario("mlserver_rest"), "-q", "--rate", "40", "--duration", "3s",
-                                "-e", "TARGET=http://127.0.0.1:\(lab.rest)", "-e", "BATCH=4", "-o", "json=\(out)/rest.json"])
+                                "-e", "TARGET=http://127.0.0.1:\(lab.rest)", "-e", "BATCH=4", "-o", "json=\(out)/rest.json",
+                                "--scrape", "http://127.0.0.1:\(lab.metrics)/metrics", "--scrape-include", "model_",
+                                "--scrape-include", "rest_server_"])
         #expect(Self.passedAllButLatency(rest), "\(rest.stdout)\n\(rest.stderr)")
         #expect(rest.stdout.contains("✓ one class per row"), "\(rest.stdout)")
         #expect(rest.stdout.contains("✓ checks{check:predicted the label}: rate > 0.9"), "\(rest.stdout)")
         let restSent = try Self.requestCount(out + "/rest.json")
         #expect(restSent == 120)
         #expect(try lab.counter("model_infer_request_success_total{model=\"iris\",version=\"None\"}") - restBefore == Double(restSent))
+        // The run scraped the same counter itself: its growth over the run is what the run sent.
+        let scraped = try Self.serverSeries(out + "/rest.json")
+        #expect(scraped[#"rate(model_infer_request_success_total{model="iris",version="None"})"#]?["increase"] as? Double == Double(restSent),
+                "\(scraped.keys.sorted())")
+        #expect(scraped.keys.contains { $0.hasPrefix("rest_server_") }, "\(scraped.keys.sorted())")
 
         // MLServer over gRPC, the same model.
         try Self.warm("mlserver_grpc", ["-e", "TARGET=127.0.0.1:\(lab.grpc)"])

@@ -80,3 +80,9 @@ public enum HTTPGet {
         return data
     }
 }
+
+/// A server counting its requests with the Prometheus client library, on /metrics
+/// (Tests/Fixtures/metrics_server.py).
+public final class MetricsFixture: PythonServer, @unchecked Sendable {
+    public init() throws { try super.init(script: "metrics_server.py", python: try Paths.testPython()) }
+}

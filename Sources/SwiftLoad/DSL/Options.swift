@@ -33,6 +33,8 @@ public struct Options: Sendable {
     /// cap are counted under one series, `(other names)`, and the run warns: give URLs with ids
     /// in them a `name:` (`"/item/{id}"`) so they group.
     public var maxRequestNames: Int
+    /// Server metrics scraped while the load runs (see `ScrapeOptions`); `--scrape` adds targets.
+    public var scrape: ScrapeOptions
 
     public init(scenarios: [String: Scenario] = [:],
                 thresholds: [String: ThresholdSet] = [:],
@@ -46,7 +48,8 @@ public struct Options: Sendable {
                 http2: HTTP2Options = HTTP2Options(),
                 grpcMaxMessageSize: Int = 4 << 20,
                 cookies: Bool = false,
-                maxRequestNames: Int = 1000) {
+                maxRequestNames: Int = 1000,
+                scrape: ScrapeOptions = ScrapeOptions()) {
         self.scenarios = scenarios
         self.thresholds = thresholds
         self.requestTimeout = requestTimeout
@@ -60,6 +63,7 @@ public struct Options: Sendable {
         self.grpcMaxMessageSize = grpcMaxMessageSize
         self.cookies = cookies
         self.maxRequestNames = maxRequestNames
+        self.scrape = scrape
     }
 }
 

@@ -73,7 +73,9 @@ public enum ResultMerge {
         let elapsed = end.timeIntervalSince(base)
 
         var thresholds: [ThresholdOutcome] = []
-        let evaluator = ThresholdEvaluator(totals: totals, elapsedSeconds: elapsed)
+        // Every segment scrapes the same servers: the first that scraped speaks for them.
+        let scraped = inputs.first { $0.result.serverMetrics != nil }?.result
+        let evaluator = ThresholdEvaluator(totals: totals, elapsedSeconds: elapsed, server: scraped)
         for key in first.result.options.thresholds.keys.sorted() {
             for condition in first.result.options.thresholds[key]! {
                 guard let t = try? ThresholdParser.parse(metricKey: key, condition: condition) else { continue }
@@ -112,7 +114,7 @@ public enum ResultMerge {
             run: run, options: first.result.options,
             scenarios: first.result.scenarios.map { .init(name: $0.name, executor: $0.executor, tags: $0.tags) },
             totals: totals, points: points, thresholds: thresholds, elapsedSeconds: elapsed,
-            exitCode: exitCode, warnings: warnings).build()
+            exitCode: exitCode, warnings: warnings, serverMetrics: scraped?.serverMetrics).build()
     }
 
     private static func short(_ hash: String?) -> String {

@@ -33,6 +33,8 @@ enum TimeSeriesAlignment {
         m.activeVUs = a.activeVUs + b.activeVUs
         m.vus = a.vus + b.vus
         for (name, s) in b.byScenario { m.byScenario[name, default: ScenarioPoint()].vus += s.vus }
+        // Segments scrape the same servers: their readings are of one server, not to be added.
+        m.server = a.server ?? b.server
         return m
     }
 }

@@ -56,6 +56,13 @@ public enum LoadRunner {
         }
         let setupData = SetupData(setupBox.get())
 
+        // Server metrics: a baseline scrape before the load, so the first second has rates and
+        // the counters' totals start from here.
+        let scraper = effective.scrape.targets.isEmpty ? nil
+            : ServerScraper(targets: effective.scrape.targets, interval: effective.scrape.interval)
+        let baseline = scraper?.scrapeNow() ?? []
+        for o in baseline where o.error != nil { progress?.warn("scrape \(o.target): \(o.error!) (the run goes on; the failures are in the report)") }
+
         // Segments on several machines start together: wait for the agreed wall-clock instant.
         if let startAt = config.startAt {
             let signal = StartBarrier.wait(until: startAt, watchSignals: handleSignals, progress: progress)
@@ -78,9 +85,16 @@ public enum LoadRunner {
                    mailbox: mailbox, names: names, hooks: hooks, setupData: setupData, script: script)
         }
         let aggregator = Aggregator(workerCount: plan.workerCount, testStart: testStart)
+        let server = scraper.map { _ in
+            ServerMetricsStore(targets: effective.scrape.targets, include: effective.scrape.include,
+                               maxSeries: effective.scrape.maxSeries, testStart: testStart)
+        }
+        aggregator.server = server
+        baseline.forEach { server?.add($0) }
         progress?.begin(plan: plan)
         let cpuAtStart = ProcessCPU.seconds()
         workers.forEach { $0.start() }
+        scraper?.start(testStart: testStart)
 
         // Each closed one-second point goes to `onPoint` once, as soon as it closes.
         func emitPoints() {
@@ -121,6 +135,8 @@ public enum LoadRunner {
                 workers.forEach { $0.interruptFromOutside() }
                 giveUpAt = MonotonicClock.now() &+ 5_000_000_000
             }
+            // Scrapes first: a point closing in this pass takes the values scraped during it.
+            for o in scraper?.takeAll() ?? [] { server?.add(o) }
             for s in mailbox.takeAll() { aggregator.add(s) }
             if !warned, let w = names.warning {
                 warned = true
@@ -131,7 +147,7 @@ public enum LoadRunner {
                 evaluatedPoints = aggregator.closedPoints
                 let seconds = Double(MonotonicClock.now() &- testStart) / 1e9
                 let live = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: seconds,
-                                              allRequests: aggregator.allRequests)
+                                              allRequests: aggregator.allRequests, server: server)
                 let outcomes = thresholds.map { live.evaluate($0) }
                 progress?.liveThresholds = (outcomes.filter { !$0.passed && $0.actual != nil }.count, outcomes.count)
                 if stop == nil,
@@ -146,11 +162,16 @@ public enum LoadRunner {
             progress?.update(aggregator: aggregator, now: MonotonicClock.now())
             if let g = giveUpAt, MonotonicClock.now() > g { break }
         }
+        let elapsed = Double(MonotonicClock.now() &- testStart) / 1e9
+        let cpuSeconds = ProcessCPU.seconds() - cpuAtStart
+        if let scraper, let server {
+            // The final scrape, after the last response, closes the counters' totals.
+            scraper.stop()
+            for o in scraper.takeAll() + scraper.scrapeNow() { server.add(o) }
+        }
         for s in mailbox.takeAll() { aggregator.add(s) }
         aggregator.flush()
         emitPoints()
-        let elapsed = Double(MonotonicClock.now() &- testStart) / 1e9
-        let cpuSeconds = ProcessCPU.seconds() - cpuAtStart
         progress?.finish()
 
         // teardown() runs after the load, also after Ctrl-C (it cleans up what setup made, as in
@@ -168,18 +189,20 @@ public enum LoadRunner {
         }
         for r in phases { aggregator.addPhase(r) }
 
-        let evaluator = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: elapsed)
+        let evaluator = ThresholdEvaluator(totals: aggregator.totals, elapsedSeconds: elapsed, server: server)
         let outcomes = thresholds.map { evaluator.evaluate($0) }
         let taint = GeneratorCheck.reasons(busy: aggregator.busy, totals: aggregator.totals)
         var exitCode = stop?.exitCode ?? (outcomes.allSatisfy(\.passed) ? ExitCode.ok : ExitCode.thresholdsFailed)
         // Under --strict a tainted measurement is its own failure: its thresholds judged the generator.
         if stop == nil && config.strict && !taint.isEmpty { exitCode = ExitCode.tainted }
-        return ResultBuilder.forRun(
+        var builder = ResultBuilder.forRun(
             options: effective, plan: plan, config: config, totals: aggregator.totals, points: aggregator.points,
             thresholds: outcomes, thresholdSources: sources, startTime: wallStart, elapsedSeconds: elapsed,
             stop: stop, exitCode: exitCode, cpuSeconds: cpuSeconds,
-            warnings: names.warning.map { [$0] } ?? [],
-            allRequests: aggregator.allRequests, taint: taint).build()
+            warnings: (names.warning.map { [$0] } ?? []) + (server?.warnings ?? []),
+            allRequests: aggregator.allRequests, taint: taint)
+        builder.serverMetrics = server?.result
+        return builder.build()
     }
 
     /// The options with the command line's overrides applied, the parsed thresholds and the
@@ -190,7 +213,9 @@ public enum LoadRunner {
         // overflow the schedule's arithmetic.
         let overrideProblems = config.overrides.validate()
         if !overrideProblems.isEmpty { throw ConfigurationError(overrideProblems) }
-        let effective = config.overrides.apply(to: options)
+        var effective = config.overrides.apply(to: options)
+        effective.scrape.targets += config.scrape
+        effective.scrape.include += config.scrapeInclude
         var problems = Self.validate(effective)
         if let startAt = config.startAt, let problem = StartBarrier.problem(startAt) { problems.append(problem) }
         let (thresholds, sources) = parseThresholds(effective, cli: config.thresholds, problems: &problems)
@@ -221,6 +246,7 @@ public enum LoadRunner {
         Limits.check("http2.maxConcurrentStreams", o.http2.maxConcurrentStreams, atMost: Int(Int32.max), into: &problems)
         if o.grpcMaxMessageSize < 1 { problems.append("grpcMaxMessageSize must be at least 1 (got \(o.grpcMaxMessageSize))") }
         Limits.check("grpcMaxMessageSize", o.grpcMaxMessageSize, atMost: Limits.maxGRPCMessageSize, into: &problems)
+        problems += o.scrape.validate()
         return problems
     }
 

@@ -29,13 +29,19 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var scriptHash: String?
     /// `--strict`: a tainted run (the generator limited it) ends with exit code 97.
     public var strict: Bool
+    /// `--scrape URL`: Prometheus endpoints scraped besides the script's `scrape.targets`.
+    public var scrape: [String]
+    /// `--scrape-include PREFIX`: metric families kept, besides the script's `scrape.include`.
+    public var scrapeInclude: [String]
 
     public init(scriptPath: String? = nil, overrides: RunOverrides = RunOverrides(), workers: Int? = nil,
                 env: [String: String] = [:], outputs: [OutputSpec] = [], thresholds: [String] = [],
                 quiet: Bool = false, insecure: Bool = false, plainProgressInterval: Int = 10,
                 inspectOnly: Bool = false, segment: ExecutionSegment? = nil, startAt: Double? = nil,
-                scriptHash: String? = nil, strict: Bool = false) {
+                scriptHash: String? = nil, strict: Bool = false, scrape: [String] = [], scrapeInclude: [String] = []) {
         self.inspectOnly = inspectOnly
+        self.scrape = scrape
+        self.scrapeInclude = scrapeInclude
         self.strict = strict
         self.segment = segment
         self.startAt = startAt
@@ -70,7 +76,9 @@ extension RunConfig {
                   segment: try c.decodeIfPresent(ExecutionSegment.self, forKey: .segment),
                   startAt: try c.decodeIfPresent(Double.self, forKey: .startAt),
                   scriptHash: try c.decodeIfPresent(String.self, forKey: .scriptHash),
-                  strict: try c.decodeIfPresent(Bool.self, forKey: .strict) ?? false)
+                  strict: try c.decodeIfPresent(Bool.self, forKey: .strict) ?? false,
+                  scrape: try c.decodeIfPresent([String].self, forKey: .scrape) ?? [],
+                  scrapeInclude: try c.decodeIfPresent([String].self, forKey: .scrapeInclude) ?? [])
     }
 }
 

@@ -32,6 +32,9 @@ final class Aggregator {
     private var allocatedByWorker: [Int]
     private var activeByWorker: [Int]
 
+    /// Scraped server series (`--scrape`): each point takes the values scraped during it.
+    var server: ServerMetricsStore?
+
     /// How busy each worker's thread was, for `GeneratorCheck`.
     private(set) var busy = GeneratorCheck.Busy()
 
@@ -137,7 +140,7 @@ final class Aggregator {
         }
         var byScenario = p.byScenario
         for (name, n) in p.scenarioVUs { byScenario[name, default: ScenarioPoint()].vus = n }
-        return TimeSeriesPoint(
+        var point = TimeSeriesPoint(
             t: Double(interval) + seconds, seconds: seconds,
             requests: p.requests, failures: p.failures, rps: Double(p.requests) / seconds,
             p50: overall[0], p90: overall[1], p95: overall[2], p99: overall[3],
@@ -145,6 +148,8 @@ final class Aggregator {
             iterations: p.iterations, droppedIterations: p.dropped,
             activeVUs: activeVUs, vus: allocatedVUs,
             bytesReceived: p.bytesReceived, bytesSent: p.bytesSent, byName: byName, byScenario: byScenario)
+        point.server = server?.take(interval: interval)
+        return point
     }
 
     private func append(_ p: TimeSeriesPoint) {

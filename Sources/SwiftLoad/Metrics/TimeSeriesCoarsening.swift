@@ -27,7 +27,26 @@ enum TimeSeriesCoarsening {
         var m = b.addingCounts(of: a)
         m.seconds = a.seconds + b.seconds
         m.rps = m.seconds > 0 ? Double(m.requests) / m.seconds : 0
+        m.server = mergeServer(a, b)
         return m
+    }
+
+    /// Server series over both points: rates and gauges averaged by time, histogram quantiles
+    /// the higher of the two (an upper bound, as for the client's percentiles).
+    static func mergeServer(_ a: TimeSeriesPoint, _ b: TimeSeriesPoint) -> [String: Double]? {
+        guard let sa = a.server else { return b.server }
+        guard let sb = b.server else { return sa }
+        var out = sa
+        for (name, vb) in sb {
+            guard let va = sa[name] else { out[name] = vb; continue }
+            if name.hasPrefix("histogram_quantile(") {
+                out[name] = Swift.max(va, vb)
+            } else {
+                let w = a.seconds + b.seconds
+                out[name] = w > 0 ? (va * a.seconds + vb * b.seconds) / w : vb
+            }
+        }
+        return out
     }
 }
 

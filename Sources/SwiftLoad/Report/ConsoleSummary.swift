@@ -95,6 +95,8 @@ public enum ConsoleSummary {
         let secs = max(r.run.durationSeconds, 0.001)
         out.append("  data received \(NumberFormat.bytes(r.requests.bytesReceived)) (\(NumberFormat.bytes(Int(Double(r.requests.bytesReceived) / secs)))/s), sent \(NumberFormat.bytes(r.requests.bytesSent))")
 
+        if let server = r.serverMetrics { out += serverSection(server) }
+
         if !r.errors.isEmpty {
             out.append("")
             out.append("  errors")
@@ -116,7 +118,8 @@ public enum ConsoleSummary {
                     case "ms": actual = DurationFormat.milliseconds(v)
                     case "rate": actual = NumberFormat.percent(v)
                     case "/s": actual = String(format: "%.1f/s", v)
-                    default: actual = NumberFormat.grouped(Int(v))
+                    case "value": actual = NumberFormat.value(v)
+                    default: actual = NumberFormat.value(v)
                     }
                 } else {
                     actual = t.note ?? "no value"
@@ -127,6 +130,30 @@ public enum ConsoleSummary {
             out.append(failed == 0 ? "  all thresholds passed" : "  \(failed) of \(r.thresholds.count) thresholds FAILED")
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Scraped server series the summary lists at most; the JSON and HTML hold them all.
+    static let maxServerRows = 12
+
+    /// The servers' own view: the series a reader looks for first (the application's, before
+    /// the runtime's `process_`/`python_`/`go_` ones), with min, average and max over the run,
+    /// and each counter's growth over it.
+    private static func serverSection(_ m: ServerMetricsResult) -> [String] {
+        var out = ["", "  server metrics (scraped from \(m.targets.map(\.url).joined(separator: ", ")))"]
+        let shown = ServerSeriesRanking.ranked(m.series).prefix(maxServerRows)
+        if shown.isEmpty { out.append("    no series (\(m.targets.map { "\($0.failures) of \($0.scrapes) scrapes failed" }.joined(separator: "; ")))") }
+        let width = min(64, shown.map(\.name.count).max() ?? 0)
+        if !shown.isEmpty {
+            out.append("    " + "series".padded(width) + "min".leftPadded(11) + "avg".leftPadded(11) + "max".leftPadded(11) + "over the run".leftPadded(15))
+        }
+        for s in shown {
+            let cells = [s.min, s.avg, s.max].map { ($0.map(NumberFormat.value) ?? "-").leftPadded(11) }.joined()
+            let total = s.increase.map { ("+" + NumberFormat.value($0)).leftPadded(15) } ?? ""
+            out.append("    " + truncate(sanitize(s.name), width).padded(width) + cells + total)
+        }
+        let rest = m.series.count - shown.count
+        if rest > 0 { out.append("    … \(rest) more series in the JSON and HTML reports") }
+        return out
     }
 
     /// Request names a latency table lists at most (the busiest).

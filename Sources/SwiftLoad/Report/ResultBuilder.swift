@@ -19,6 +19,8 @@ struct ResultBuilder {
     var warnings: [String] = []
     /// All series together, when the caller kept them running.
     var allRequests: RequestMetrics? = nil
+    /// What `--scrape` collected.
+    var serverMetrics: ServerMetricsResult? = nil
 
     /// A scenario as the result lists it.
     struct ScenarioRef {
@@ -73,7 +75,8 @@ struct ResultBuilder {
             timeSeries: points,
             histograms: histograms(),
             exitCode: exitCode,
-            warnings: warnings.isEmpty ? nil : warnings)
+            warnings: warnings.isEmpty ? nil : warnings,
+            serverMetrics: serverMetrics)
     }
 
     /// SHA-256 of the options as echoed (keys sorted): equal for two runs of the same script with

@@ -29,6 +29,9 @@ public struct RunResult: Codable, Sendable {
     /// What the run noticed about itself, one line each (request names past the cap); absent
     /// when nothing.
     public var warnings: [String]?
+    /// The servers' own metrics, scraped once a second with `--scrape`; absent without it. The
+    /// per-second values sit in `timeSeries[].server`.
+    public var serverMetrics: ServerMetricsResult?
 }
 
 public struct ToolInfo: Codable, Sendable {
@@ -227,6 +230,8 @@ public struct TimeSeriesPoint: Codable, Sendable {
     public var byName: [String: NamePoint]
     /// Per scenario: requests, failures, iterations and dropped iterations in this interval.
     public var byScenario: [String: ScenarioPoint]
+    /// Server series scraped during this interval (`--scrape`), by name as in `serverMetrics`.
+    public var server: [String: Double]? = nil
 }
 
 public struct ScenarioPoint: Codable, Sendable {

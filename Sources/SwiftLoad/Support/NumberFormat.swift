@@ -24,6 +24,13 @@ enum NumberFormat {
         String(format: "%.2f%%", fraction * 100)
     }
 
+    /// Any value a server reports: whole numbers grouped, others to four significant digits,
+    /// huge or non-finite ones as printf's `%g` writes them (never a trap).
+    static func value(_ v: Double) -> String {
+        if v.isFinite && v == v.rounded() && abs(v) < 1e15 { return grouped(Int(v)) }
+        return String(format: "%.4g", v)
+    }
+
     static func rate(_ r: Double) -> String {
         r >= 100 ? grouped(Int(r.rounded())) : String(format: "%.1f", r)
     }

@@ -9,13 +9,19 @@
 ///     abort       = "abortOnFail" [ "(" duration ")" ]     (stop the run when it fails; the
 ///                                                           duration delays the first check)
 ///     aggregation = "avg" | "min" | "med" | "max" | "count" | "rate" | "p(" number ")"
+///     server key  = "server:" series     (a series `--scrape` collected, named as in the report:
+///                                         `rate(x_total{…})`, `x{…}`, `histogram_quantile(0.99, x{…})`;
+///                                         aggregations over its per-second values, a plain
+///                                         number as the bound; `count` and `rate` of a counter
+///                                         are its growth over the run and that per second)
 ///     operator    = "<" | "<=" | ">" | ">=" | "==" | "!="
 ///     unit        = "us" | "µs" | "ms" | "s" | "m"   (durations; a bare number means ms)
 ///                 | "%"                              (rates; a bare number is a fraction)
 ///
 /// Examples: `http_req_duration{name:home}: p(99) < 200ms`, `http_req_failed: rate < 1%`,
 /// `checks: rate > 0.99`, `dropped_iterations: count == 0`, `grpc_reqs{status:UNAVAILABLE}: count == 0`,
-/// `http_req_duration: p(99) < 50ms abortOnFail(10s)`.
+/// `http_req_duration: p(99) < 50ms abortOnFail(10s)`,
+/// `server:mlserver_queue_size: max < 10`, `server:rate(model_infer_request_failure_total{model="iris"}): max == 0`.
 public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     public var metric: MetricName
     public var filters: [TagFilter]
@@ -31,10 +37,13 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     /// Seconds into the run before an `abortOnFail` threshold is first checked, so a few early
     /// samples cannot stop it (k6's `delayAbortEval`).
     public var abortDelaySeconds: Double = 0
+    /// The scraped series a `server:` threshold judges.
+    public var serverSeries: String? = nil
 
     /// `metric{tag:value,…}` as written in reports.
     public var metricKey: String {
-        filters.isEmpty ? metric.rawValue
+        if let s = serverSeries { return "server:\(s)" }
+        return filters.isEmpty ? metric.rawValue
             : "\(metric.rawValue){\(filters.map { "\($0.tag):\($0.value)" }.joined(separator: ","))}"
     }
 
@@ -111,8 +120,10 @@ public enum MetricName: String, Sendable, CaseIterable {
     case failedIterations = "failed_iterations"
     case dataReceived = "data_received"
     case dataSent = "data_sent"
+    /// A series scraped from the server (`--scrape`), written `server:<series>`.
+    case server = "server"
 
-    public enum Kind: Sendable { case trend, rate, counter }
+    public enum Kind: Sendable { case trend, rate, counter, server }
 
     public var kind: Kind {
         switch self {
@@ -125,6 +136,8 @@ public enum MetricName: String, Sendable, CaseIterable {
         case .httpReqs, .grpcReqs, .iterations, .droppedIterations, .interruptedIterations, .failedIterations,
              .dataReceived, .dataSent:
             return .counter
+        case .server:
+            return .server
         }
     }
 
@@ -166,6 +179,7 @@ public enum MetricName: String, Sendable, CaseIterable {
         case .trend: return { if case .rate = $0 { return false }; return true }
         case .rate: return { $0 == .rate }
         case .counter: return { $0 == .count || $0 == .rate }
+        case .server: return { _ in true }
         }
     }
 }

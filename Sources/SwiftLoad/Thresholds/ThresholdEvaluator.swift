@@ -8,7 +8,7 @@ public struct ThresholdOutcome: Codable, Sendable, Equatable {
     /// The measured value in the metric's unit (ms, fraction, count or per second); nil when
     /// there was nothing to measure.
     public var actual: Double?
-    /// "ms", "rate", "count" or "/s".
+    /// "ms", "rate", "count", "/s", or "value" (a server series, in the server's own unit).
     public var unit: String
     /// Why it failed without a value (e.g. no samples).
     public var note: String?
@@ -24,6 +24,8 @@ struct ThresholdEvaluator {
     /// All series together when the caller keeps them running, so an unfiltered threshold
     /// does not merge every series again.
     var allRequests: RequestMetrics? = nil
+    /// Scraped server series (`--scrape`), for `server:` thresholds.
+    var server: (any ServerMetricValues)? = nil
 
     func evaluate(_ t: Threshold) -> ThresholdOutcome {
         let filter = Dictionary(t.filters.map { ($0.tag, $0.value) }, uniquingKeysWith: { _, b in b })
@@ -44,6 +46,7 @@ struct ThresholdEvaluator {
         case (.trend, _): return "ms"
         case (.rate, _): return "rate"
         case (.counter, _): return "/s"
+        case (.server, _): return "value"
         }
     }
 
@@ -63,6 +66,8 @@ struct ThresholdEvaluator {
 
     private func measure(_ t: Threshold, filter: [String: String]) -> Double? {
         switch t.metric {
+        case .server:
+            return measureServer(t)
         case .httpReqDuration, .httpReqServiceTime, .httpReqBlocked, .httpReqConnecting,
              .httpReqTLSHandshaking, .httpReqWaiting, .httpReqReceiving:
             guard let r = requests(filter), let trend = TrendMetric(rawValue: t.metric.rawValue) else { return nil }
@@ -116,6 +121,34 @@ struct ThresholdEvaluator {
         case .failedIterations:
             return counter(Double(scenarios(filter)?.failed ?? 0), t.aggregation)
         }
+    }
+
+    /// A server series over the run's seconds; `count` and `rate` of a counter's rate series
+    /// are the counter's growth over the run and that per second of it.
+    private func measureServer(_ t: Threshold) -> Double? {
+        guard let name = t.serverSeries, let server else { return nil }
+        switch t.aggregation {
+        case .count, .rate:
+            guard let increase = server.serverIncrease(name) else { return nil }
+            return t.aggregation == .rate ? (elapsedSeconds > 0 ? increase / elapsedSeconds : nil) : increase
+        default:
+            guard let values = server.serverValues(name), !values.isEmpty else { return nil }
+            switch t.aggregation {
+            case .avg: return values.reduce(0, +) / Double(values.count)
+            case .min: return values.min()
+            case .max: return values.max()
+            case .med: return Self.percentile(values, 50)
+            case .percentile(let p): return Self.percentile(values, p)
+            case .count, .rate: return nil
+            }
+        }
+    }
+
+    /// The nearest-rank percentile, as the HDR histograms report it.
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        let sorted = values.sorted()
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count - 1, max(0, rank - 1))]
     }
 
     private func counter(_ count: Double, _ aggregation: Threshold.Aggregation) -> Double {

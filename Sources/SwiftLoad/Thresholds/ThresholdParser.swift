@@ -15,12 +15,23 @@ public enum ThresholdParser {
     /// Parses the CLI form `metric{filters}:condition`.
     public static func parse(_ text: String) throws(ThresholdSyntaxError) -> Threshold {
         let chars = Array(text)
-        // The metric key ends at the first ':' outside braces.
+        // The metric key ends at the first ':' outside braces; a server series may hold colons
+        // of its own (`server:job:rate5m`), so there it is the last one outside braces and quotes.
+        let server = text.trimmingSpaces().hasPrefix(serverPrefix)
         var depth = 0
+        var quoted = false
         var split: Int?
         for (i, c) in chars.enumerated() {
-            if c == "{" { depth += 1 } else if c == "}" { depth -= 1 } else if c == ":" && depth == 0 { split = i; break }
+            if quoted {
+                if c == "\"" && (i == 0 || chars[i - 1] != "\\") { quoted = false }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "{" { depth += 1 } else if c == "}" { depth -= 1 } else if c == ":" && depth == 0 {
+                split = i
+                if !server { break }
+            }
         }
+        if server, let s = split, String(chars[..<s]).trimmingSpaces() == serverPrefix.dropLast() { split = nil }
         guard let split else {
             throw ThresholdSyntaxError(input: text, column: chars.count + 1,
                                        reason: "expected ':' between the metric and the condition")
@@ -34,9 +45,22 @@ public enum ThresholdParser {
         try parse(metricKey: metricKey, condition: condition, fullInput: nil, conditionOffset: 0)
     }
 
+    /// How a threshold key names a scraped server series.
+    static let serverPrefix = "server:"
+
     private static func parse(metricKey: String, condition: String, fullInput: String?,
                               conditionOffset: Int) throws(ThresholdSyntaxError) -> Threshold {
-        let (metric, filters) = try parseKey(metricKey, fullInput: fullInput)
+        var serverSeries: String?
+        let trimmedKey = metricKey.trimmingSpaces()
+        if trimmedKey.hasPrefix(serverPrefix) {
+            let series = String(trimmedKey.dropFirst(serverPrefix.count)).trimmingSpaces()
+            guard !series.isEmpty else {
+                throw ThresholdSyntaxError(input: fullInput ?? metricKey, column: 1,
+                                           reason: "expected a scraped series after server:, as in server:rate(x_total)")
+            }
+            serverSeries = series
+        }
+        let (metric, filters) = serverSeries != nil ? (MetricName.server, []) : try parseKey(metricKey, fullInput: fullInput)
         var scanner = Scanner(text: condition, reportAs: fullInput ?? condition,
                               offset: fullInput == nil ? 0 : conditionOffset)
         let aggregation = try scanner.aggregation()
@@ -60,6 +84,7 @@ public enum ThresholdParser {
         }
         var t = Threshold(metric: metric, filters: filters, aggregation: aggregation, comparison: comparison,
                           bound: bound, source: condition.trimmingSpaces())
+        t.serverSeries = serverSeries
         if let abort {
             t.abortOnFail = true
             t.abortDelaySeconds = abort
@@ -73,8 +98,8 @@ public enum ThresholdParser {
         let lead = key.prefix { $0 == " " || $0 == "\t" }.count
         let nameEnd = trimmed.firstIndex(of: "{") ?? trimmed.endIndex
         let name = String(trimmed[..<nameEnd]).trimmingSpaces()
-        guard let metric = MetricName(rawValue: name) else {
-            let known = MetricName.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let metric = MetricName(rawValue: name), metric != .server else {
+            let known = MetricName.allCases.filter { $0 != .server }.map(\.rawValue).joined(separator: ", ") + ", server:<scraped series>"
             throw ThresholdSyntaxError(input: input, column: lead + 1,
                                        reason: name.isEmpty ? "missing metric name" : "unknown metric \"\(name)\" (known: \(known))")
         }

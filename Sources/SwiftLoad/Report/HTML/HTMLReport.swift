@@ -11,6 +11,7 @@ public enum HTMLReport {
         body += tiles(r)
         body += section("Requests", requestTable(r))
         body += section("Over time", "<div class=\"charts\">" + timeCharts(r).map { $0.figure() }.joined() + "</div>")
+        if let server = HTMLServerMetrics.section(r) { body += server }
         body += section("Latency distribution", spectrumChart(r)
                         + "<p class=\"note\">Latency by percentile (HdrHistogram's plot): the x axis counts nines, so the tail gets as much room as the median. "
                         + (r.options.scenarios.contains { $0.executor.contains("arrival") }
@@ -160,7 +161,8 @@ public enum HTMLReport {
         case "ms": return HTML.ms(v)
         case "rate": return HTML.percent(v)
         case "/s": return NumberFormat.rate(v) + "/s"
-        default: return v == v.rounded() ? NumberFormat.grouped(Int(v)) : String(format: "%.2f", v)
+        case "value": return NumberFormat.value(v)
+        default: return v == v.rounded() && abs(v) < 1e15 ? NumberFormat.grouped(Int(v)) : String(format: "%.2f", v)
         }
     }
 
