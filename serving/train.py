@@ -77,7 +77,11 @@ def write_text(path, text):
 
 
 def model_settings(name, implementation, uri):
+    # The tensors are declared so that the model's V2 metadata (GET /v2/models/NAME, gRPC
+    # ModelMetadata) describes them: swiftload builds payloads from it.
     return json.dumps({"name": name, "implementation": implementation,
+                       "inputs": [{"name": "input-0", "datatype": "FP32", "shape": [-1, 4]}],
+                       "outputs": [{"name": "predict", "datatype": "INT64", "shape": [-1, 1]}],
                        "parameters": {"uri": uri, "version": "v1"}}, indent=2) + "\n"
 
 

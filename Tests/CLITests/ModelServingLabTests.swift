@@ -100,6 +100,17 @@ import TestSupport
         #expect(try lab.counter("model_infer_request_success_total{model=\"iris\",version=\"\"}") - grpcBefore == Double(grpcSent))
         #expect(try lab.counter("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"ModelInfer\"") >= Double(grpcSent))
 
+        // Payloads from the model's own metadata (REST and gRPC), no payload code: every call
+        // is answered with one prediction per generated row.
+        let example = Paths.packageRoot + "/scenarios/examples/v2_from_metadata.swift"
+        for (target, proto) in [("http://127.0.0.1:\(lab.rest)", "rest"), ("127.0.0.1:\(lab.grpc)", "grpc")] {
+            let r = try CLI.run(["run", example, "-q", "--rate", "20", "--duration", "2s", "-e", "TARGET=\(target)",
+                                 "-e", "PROTOCOL=\(proto)", "-e", "BATCH=8", "-o", "json=\(out)/metadata-\(proto).json"])
+            #expect(r.status == 0, "\(proto): \(r.stdout)\n\(r.stderr)")
+            #expect(r.stdout.contains("✓ one output row per input row"), "\(proto): \(r.stdout)")
+            #expect(try Self.requestCount(out + "/metadata-\(proto).json") == 41, "40 inferences and the metadata request")
+        }
+
         // FastAPI, both routes; its /stats sums the requests over uvicorn workers.
         let statsURL = "http://127.0.0.1:\(lab.fastapi)/stats"
         func served() throws -> Int {
