@@ -10,6 +10,7 @@ lab_prepare() {
   swift build -c release 2>&1 | tail -1
   bin="$(swift build -c release --show-bin-path)"
   serving/venv.sh
+  serving/venv.sh triton
   .venv-lab/bin/python serving/train.py
 }
 

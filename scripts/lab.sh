@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The model-serving lab, end to end, in one command: build swiftload, create the serving venv,
-# train the iris models, start MLServer (REST + gRPC) and the FastAPI app, load each of them at
+# train the iris models, start MLServer and Triton (REST + gRPC) and the FastAPI app, load each of them at
 # the same open-model arrival rate, write an HTML report per run and a side-by-side comparison
 # into reports/lab-<time>/, stop the servers and say where the reports are.
 #
@@ -25,6 +25,7 @@ mkdir -p "$out"
 lab_stop_servers_on_exit
 serving/start.sh mlserver
 serving/start.sh fastapi
+serving/start.sh triton
 
 statuses=()
 load() {
@@ -50,11 +51,18 @@ mlserver_metrics=(--scrape http://127.0.0.1:28082/metrics --scrape-include model
                   --scrape-include grpc_server_ --scrape-include parallel_request_ --scrape-include batch_request_)
 load mlserver_rest scenarios/mlserver_rest.swift -e TARGET=http://127.0.0.1:28080 "${mlserver_metrics[@]}"
 load mlserver_grpc scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28081 "${mlserver_metrics[@]}"
+# Triton answers the same V2 requests with the same tensor names: the MLServer scenarios target it
+# with TARGET alone. Its metrics: request counts, queue and compute time (microseconds).
+triton_metrics=(--scrape http://127.0.0.1:28102/metrics --scrape-include nv_inference_)
+load triton_rest scenarios/mlserver_rest.swift -e TARGET=http://127.0.0.1:28100 "${triton_metrics[@]}"
+load triton_grpc scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28101 "${triton_metrics[@]}"
 load fastapi_predict scenarios/fastapi_rest.swift -e TARGET=http://127.0.0.1:28090
 load fastapi_v2 scenarios/fastapi_rest.swift -e TARGET=http://127.0.0.1:28090 -e ROUTE=v2
 
-"$bin/swiftload" report "$out/mlserver_rest.json" "$out/mlserver_grpc.json" "$out/fastapi_predict.json" "$out/fastapi_v2.json" \
-  --label "MLServer REST" --label "MLServer gRPC" --label "FastAPI /predict" --label "FastAPI V2" \
+"$bin/swiftload" report "$out/mlserver_rest.json" "$out/mlserver_grpc.json" "$out/triton_rest.json" "$out/triton_grpc.json" \
+  "$out/fastapi_predict.json" "$out/fastapi_v2.json" \
+  --label "MLServer REST" --label "MLServer gRPC" --label "Triton REST" --label "Triton gRPC" \
+  --label "FastAPI /predict" --label "FastAPI V2" \
   --html "$out/comparison.html"
 
 echo

@@ -19,6 +19,8 @@ if [ ! -x .venv-ray/bin/python ] || ! cmp -s deploy/ray/requirements.txt .venv-r
   cp deploy/ray/requirements.txt .venv-ray/requirements.txt
 fi
 serving/venv.sh
+# Triton Inference Server via PyTriton (.venv-triton, about 1.3 GB) for the lab's test against Triton.
+serving/venv.sh triton
 swift build --build-tests
 # One test at a time: load tests measure latency and must not compete for the two cores.
 swift test --skip-build --no-parallel

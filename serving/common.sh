@@ -6,6 +6,7 @@
 serving_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_dir="$(dirname "$serving_dir")"
 venv_dir="$repo_dir/.venv-lab"
+triton_venv_dir="$repo_dir/.venv-triton"
 # Absolute, because the servers run in other working directories.
 lab_dir="$(realpath -m "${LAB_DIR:-$serving_dir/.lab}")"
 run_dir="$lab_dir/run"

@@ -4,17 +4,21 @@
 #
 #   serving/start.sh mlserver    # MLServer 1.7.1: REST, gRPC and Prometheus metrics, iris + iris-xgb
 #   serving/start.sh fastapi     # the same model behind FastAPI + uvicorn (serving/fastapi_app.py)
-#   serving/stop.sh [mlserver|fastapi|all]
+#   serving/start.sh triton      # Triton Inference Server via PyTriton (serving/triton_app.py):
+#                                # REST, gRPC and metrics, iris + iris-xgb, same tensors as MLServer
+#   serving/stop.sh [mlserver|fastapi|triton|all]
 #
 # Environment (defaults in brackets):
 #   LAB_DIR               [serving/.lab] models, run folders, PID files, logs
-#   MODEL                 mlserver: all|sklearn|xgboost [all: both iris and iris-xgb];
+#   MODEL                 mlserver, triton: all|sklearn|xgboost [all: both iris and iris-xgb];
 #                         fastapi: sklearn|xgboost [sklearn]
 #   MLSERVER_HTTP_PORT    [28080] REST      MLSERVER_GRPC_PORT [28081] gRPC
 #   MLSERVER_METRICS_PORT [28082] Prometheus metrics at /metrics
 #   PARALLEL_WORKERS      [0] MLServer inference processes; 0 runs the model in the server
 #                         process itself (faster for a tiny model on 2 cores)
 #   FASTAPI_PORT          [28090]           UVICORN_WORKERS [1]
+#   TRITON_HTTP_PORT      [28100] REST      TRITON_GRPC_PORT [28101] gRPC
+#   TRITON_METRICS_PORT   [28102] Prometheus metrics at /metrics; MAX_BATCH [32] rows per call
 #   READY_TIMEOUT         [90] seconds to wait for readiness
 #
 # The server runs in its own process group (setsid), its PID in <lab>/run/<name>.pid, its output
@@ -26,8 +30,8 @@ source "$(dirname "$0")/common.sh"
 
 name="${1:-}"
 case "$name" in
-  mlserver | fastapi) ;;
-  *) echo "usage: $0 mlserver|fastapi" >&2; exit 2 ;;
+  mlserver | fastapi | triton) ;;
+  *) echo "usage: $0 mlserver|fastapi|triton" >&2; exit 2 ;;
 esac
 timeout="${READY_TIMEOUT:-90}"
 pid_file="$run_dir/$name.pid"
@@ -44,6 +48,7 @@ if [ -f "$pid_file" ]; then
 fi
 
 "$serving_dir/venv.sh"
+if [ "$name" = triton ]; then "$serving_dir/venv.sh" triton; fi
 "$venv_dir/bin/python" "$serving_dir/train.py" "$lab_dir" --quiet
 mkdir -p "$run_dir" "$log_dir"
 
@@ -99,6 +104,25 @@ EOF
   start_server() {
     cd "$dir"
     exec setsid "${clean_exec[@]}" "$venv_dir/bin/mlserver" start "$dir"
+  }
+elif [ "$name" = triton ]; then
+  http_port="${TRITON_HTTP_PORT:-28100}"
+  grpc_port="${TRITON_GRPC_PORT:-28101}"
+  metrics_port="${TRITON_METRICS_PORT:-28102}"
+  case "${MODEL:-all}" in
+    all) models=(iris iris-xgb) ;;
+    sklearn) models=(iris) ;;
+    xgboost) models=(iris-xgb) ;;
+    *) echo "MODEL must be all, sklearn or xgboost for triton" >&2; exit 2 ;;
+  esac
+  check_ports "$http_port" "$grpc_port" "$metrics_port"
+  ready_urls=()
+  for m in "${models[@]}"; do ready_urls+=("http://127.0.0.1:$http_port/v2/models/$m/ready"); done
+  start_server() {
+    cd "$serving_dir"
+    export LAB_DIR="$lab_dir" TRITON_HTTP_PORT="$http_port" TRITON_GRPC_PORT="$grpc_port" \
+      TRITON_METRICS_PORT="$metrics_port" MODEL="${MODEL:-all}"
+    exec setsid "${clean_exec[@]}" "$triton_venv_dir/bin/python" "$serving_dir/triton_app.py"
   }
 else
   port="${FASTAPI_PORT:-28090}"
@@ -170,6 +194,9 @@ if [ "$name" = mlserver ]; then
   echo "mlserver ready: REST http://127.0.0.1:$http_port gRPC 127.0.0.1:$grpc_port" \
     "metrics http://127.0.0.1:$metrics_port/metrics, models ${models[*]}, parallel_workers $workers" \
     "(pid $pid, $(seconds_since "$started") s)"
+elif [ "$name" = triton ]; then
+  echo "triton ready: REST http://127.0.0.1:$http_port gRPC 127.0.0.1:$grpc_port" \
+    "metrics http://127.0.0.1:$metrics_port/metrics, models ${models[*]} (pid $pid, $(seconds_since "$started") s)"
 else
   echo "fastapi ready: http://127.0.0.1:$port model $model_name ($kind), $workers uvicorn worker(s)" \
     "(pid $pid, $(seconds_since "$started") s)"

@@ -3,15 +3,15 @@
 # SIGTERM to the process group that PID leads (the server and its worker processes), up to 10 s
 # to exit, then SIGKILL. Removes the PID file. Nothing running is not an error.
 #
-#   serving/stop.sh [mlserver|fastapi|all]     (default all; LAB_DIR as for start.sh)
+#   serving/stop.sh [mlserver|fastapi|triton|all]     (default all; LAB_DIR as for start.sh)
 set -euo pipefail
 # shellcheck source=serving/common.sh
 source "$(dirname "$0")/common.sh"
 
 case "${1:-all}" in
-  mlserver | fastapi) names=("$1") ;;
-  all) names=(mlserver fastapi) ;;
-  *) echo "usage: $0 [mlserver|fastapi|all]" >&2; exit 2 ;;
+  mlserver | fastapi | triton) names=("$1") ;;
+  all) names=(mlserver fastapi triton) ;;
+  *) echo "usage: $0 [mlserver|fastapi|triton|all]" >&2; exit 2 ;;
 esac
 
 for name in "${names[@]}"; do

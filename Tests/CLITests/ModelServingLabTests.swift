@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The lab's servers for real: MLServer 1.7.1 (REST and gRPC) and the FastAPI app, started by
-/// serving/start.sh from the venv serving/venv.sh made (scripts/test.sh does), loaded briefly by
+/// The lab's servers for real: MLServer 1.7.1 (REST and gRPC), Triton (PyTriton) and the FastAPI
+/// app, started by serving/start.sh from the venvs serving/venv.sh made (scripts/test.sh does), loaded briefly by
 /// the lab's scenarios. The predictions are checked, the request counts match the servers' own
 /// counters, and an impossible threshold exits 99.
 @Suite(.serialized) struct ModelServingLabTests {
@@ -11,10 +11,12 @@ import TestSupport
     final class Lab: @unchecked Sendable {
         let dir = Paths.temporaryDirectory("lab")
         let rest = Ports.free(), grpc = Ports.free(), metrics = Ports.free(), fastapi = Ports.free()
+        let tritonREST = Ports.free(), tritonGRPC = Ports.free(), tritonMetrics = Ports.free()
 
         var environment: [String: String] {
             ["LAB_DIR": dir, "MLSERVER_HTTP_PORT": "\(rest)", "MLSERVER_GRPC_PORT": "\(grpc)",
-             "MLSERVER_METRICS_PORT": "\(metrics)", "FASTAPI_PORT": "\(fastapi)", "MODEL": "sklearn"]
+             "MLSERVER_METRICS_PORT": "\(metrics)", "FASTAPI_PORT": "\(fastapi)", "MODEL": "sklearn",
+             "TRITON_HTTP_PORT": "\(tritonREST)", "TRITON_GRPC_PORT": "\(tritonGRPC)", "TRITON_METRICS_PORT": "\(tritonMetrics)"]
         }
 
         func script(_ name: String, _ arguments: [String] = [], timeout: Double = 240) throws -> (Int32, String) {
@@ -146,6 +148,48 @@ import TestSupport
         let (stopStatus, stopOut) = try lab.script("stop.sh", ["all"], timeout: 60)
         #expect(stopStatus == 0, "\(stopOut)")
         for pid in pids { #expect(kill(pid, 0) != 0 || isZombie(pid), "pid \(pid) still runs") }
+    }
+
+    /// Triton Inference Server (PyTriton's tritonserver) serves the same model under the same
+    /// tensor names: the MLServer scenarios and the metadata example run against it with TARGET
+    /// alone, and the requests each run sent equal Triton's own success counter, scraped by the run.
+    @Test func tritonAnswersTheSameScenariosAndCountsTheSameRequests() throws {
+        let lab = Lab()
+        defer { _ = try? lab.script("stop.sh", ["triton"], timeout: 60) }
+        let (status, output) = try lab.script("start.sh", ["triton"])
+        try #require(status == 0, "Triton did not start:\n\(output)")
+        let out = lab.dir + "/reports"
+        let scrape = ["--scrape", "http://127.0.0.1:\(lab.tritonMetrics)/metrics", "--scrape-include", "nv_inference_"]
+        let success = #"rate(nv_inference_request_success{model="iris",version="1"})"#
+
+        for (name, target) in [("mlserver_rest", "http://127.0.0.1:\(lab.tritonREST)"), ("mlserver_grpc", "127.0.0.1:\(lab.tritonGRPC)")] {
+            try Self.warm(name, ["-e", "TARGET=\(target)"])
+            let r = try CLI.run(["run", Self.scenario(name), "-q", "--rate", "40", "--duration", "3s", "-e", "TARGET=\(target)",
+                                 "-e", "BATCH=4", "-o", "json=\(out)/triton-\(name).json"] + scrape)
+            #expect(Self.passedAllButLatency(r), "\(name): \(r.stdout)\n\(r.stderr)")
+            #expect(r.stdout.contains("✓ one class per row"), "\(name): \(r.stdout)")
+            let sent = try Self.requestCount(out + "/triton-\(name).json")
+            #expect(sent == 120, "\(name)")
+            let series = try Self.serverSeries(out + "/triton-\(name).json")
+            #expect(series[success]?["increase"] as? Double == Double(sent), "\(name): \(series.keys.sorted())")
+            // Triton counts the rows it inferred too: four per request.
+            #expect(series[#"rate(nv_inference_count{model="iris",version="1"})"#]?["increase"] as? Double == Double(4 * sent))
+        }
+
+        // Payloads from Triton's own model metadata, over REST and gRPC.
+        let example = Paths.packageRoot + "/scenarios/examples/v2_from_metadata.swift"
+        for (target, proto) in [("http://127.0.0.1:\(lab.tritonREST)", "rest"), ("127.0.0.1:\(lab.tritonGRPC)", "grpc")] {
+            let r = try CLI.run(["run", example, "-q", "--rate", "20", "--duration", "2s", "-e", "TARGET=\(target)",
+                                 "-e", "PROTOCOL=\(proto)", "-e", "BATCH=8"])
+            #expect(r.status == 0, "\(proto): \(r.stdout)\n\(r.stderr)")
+            #expect(r.stdout.contains("✓ one output row per input row"), "\(proto): \(r.stdout)")
+        }
+
+        let pid = Int32(try String(contentsOfFile: lab.dir + "/run/triton.pid", encoding: .utf8)
+                            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        let (stopStatus, stopOut) = try lab.script("stop.sh", ["triton"], timeout: 60)
+        #expect(stopStatus == 0, "\(stopOut)")
+        #expect(kill(pid, 0) != 0 || isZombie(pid), "pid \(pid) still runs")
     }
 
     private func isZombie(_ pid: Int32) -> Bool {
