@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "swiftload",
             dependencies: [
-                "SwiftLoad", "COpenSSL",
+                "SwiftLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(

@@ -100,7 +100,7 @@ struct RunCommand: ParsableCommand {
         config.outputs = try out.map(outputSpec)
         if let segment { config.segment = try? ExecutionSegment.parse(segment).get() }
         if let startAt { config.startAt = try? StartBarrier.parse(startAt).get() }
-        if let data = FileManager.default.contents(atPath: script) { config.scriptHash = ScriptCompiler.sha256Hex(data) }
+        if let data = FileManager.default.contents(atPath: script) { config.scriptHash = SHA256.hex(data) }
         // Threshold syntax errors are reported before anything is compiled.
         for text in thresholds {
             do { _ = try ThresholdParser.parse(text) } catch { throw CLIError("--threshold: \(error)") }

@@ -58,7 +58,7 @@ struct ScenarioBundle: Codable {
                 try fm.copyItem(atPath: from, toPath: to)
             }
             let bundle = ScenarioBundle(script: URL(fileURLWithPath: script).lastPathComponent,
-                                        scriptHash: ScriptCompiler.sha256Hex(source),
+                                        scriptHash: SHA256.hex(source),
                                         swiftloadVersion: SwiftLoadVersion.current, systemPackages: systemPackages)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -1,4 +1,3 @@
-import COpenSSL
 import Foundation
 import SwiftLoad
 
@@ -25,7 +24,7 @@ struct ScriptCompiler {
             keyMaterial.append(contentsOf: Array(part.utf8) + [0])
         }
         keyMaterial.append(source)
-        let key = Self.sha256Hex(keyMaterial)
+        let key = SHA256.hex(keyMaterial)
         let dir = Self.cacheDirectory() + "/scripts"
         let binary = "\(dir)/\(key)"
         if !rebuild && FileManager.default.isExecutableFile(atPath: binary) {
@@ -107,11 +106,5 @@ struct ScriptCompiler {
             if fm.isExecutableFile(atPath: candidate) { return candidate }
         }
         throw CLIError("cannot find the Swift compiler (swiftc): put it on the PATH or set SWIFTC", code: 1)
-    }
-
-    static func sha256Hex(_ data: Data) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        _ = data.withUnsafeBytes { sl_sha256($0.baseAddress, $0.count, &digest) }
-        return digest.map { String(format: "%02x", $0) }.joined()
     }
 }

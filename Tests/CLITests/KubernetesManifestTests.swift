@@ -1,4 +1,5 @@
 import Foundation
+import SwiftLoad
 import Testing
 import TestSupport
 
@@ -59,7 +60,7 @@ import TestSupport
         #expect(job["completions"] as? Int == Int(config["SWIFTLOAD_SEGMENT_COUNT"] ?? ""))
         #expect(job["parallelism"] as? Int == job["completions"] as? Int)
         let start = try #require(config["SWIFTLOAD_START_AT"])
-        #expect((try? StartBarrierParse.seconds(start)) != nil, "SWIFTLOAD_START_AT \(start)")
+        #expect((try? StartBarrier.parse(start).get()) != nil, "SWIFTLOAD_START_AT \(start)")
 
         // The ConfigMap's source is the scenario the image builds by default.
         let source = try #require((docs["ConfigMap/swiftload-scenario"]?["data"] as? [String: String])?["scenario.swift"])
@@ -139,15 +140,5 @@ import TestSupport
         let scenario = try #require((result["scenarios"] as? [[String: Any]])?.first)
         #expect((scenario["iterations"] as? Int ?? 0) + (scenario["droppedIterations"] as? Int ?? 0) == 160)
         for file in ["merged.html", "merged.xml"] { #expect(FileManager.default.fileExists(atPath: results + "/" + file)) }
-    }
-}
-
-/// `--start-at`'s two spellings, as the ConfigMap may hold either.
-enum StartBarrierParse {
-    static func seconds(_ text: String) throws -> Double {
-        if let s = Double(text) { return s }
-        let f = ISO8601DateFormatter()
-        guard let d = f.date(from: text) else { throw CocoaError(.formatting) }
-        return d.timeIntervalSince1970
     }
 }

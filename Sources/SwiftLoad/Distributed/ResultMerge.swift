@@ -67,7 +67,7 @@ public enum ResultMerge {
         for i in inputs { totals.merge(Recorder(restoring: i.result)) }
 
         // The merged run spans from the earliest start to the latest end on the wall clock.
-        let starts = inputs.map { Self.date($0.result.run.startTime) ?? Date(timeIntervalSince1970: 0) }
+        let starts = inputs.map { RFC3339.date($0.result.run.startTime) ?? Date(timeIntervalSince1970: 0) }
         let base = starts.min()!
         let end = zip(inputs, starts).map { $1.addingTimeInterval($0.result.run.durationSeconds) }.max()!
         let elapsed = end.timeIntervalSince(base)
@@ -86,7 +86,7 @@ public enum ResultMerge {
         let exitCode = failed ? LoadRunner.ExitCode.thresholdsFailed : LoadRunner.ExitCode.ok
 
         var run = first.result.run
-        run.startTime = ResultBuilder.iso8601(base)
+        run.startTime = RFC3339.string(base)
         run.durationSeconds = elapsed
         run.plannedDurationSeconds = inputs.map(\.result.run.plannedDurationSeconds).max() ?? 0
         run.interrupted = inputs.contains { $0.result.run.interrupted }
@@ -121,10 +121,4 @@ public enum ResultMerge {
         hash.map { String($0.prefix(12)) } ?? "none"
     }
 
-    static func date(_ text: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: text) { return d }
-        return ISO8601DateFormatter().date(from: text)
-    }
 }

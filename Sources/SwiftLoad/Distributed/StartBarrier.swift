@@ -18,7 +18,7 @@ public enum StartBarrier {
         if let seconds = Double(t), seconds.isFinite, seconds > 0, !t.contains("e"), !t.contains("E") {
             return .success(seconds)
         }
-        if let date = ResultMerge.date(t) { return .success(date.timeIntervalSince1970) }
+        if let date = RFC3339.date(t) { return .success(date.timeIntervalSince1970) }
         return .failure(ConfigurationError(["--start-at \(text): expected an RFC 3339 time such as 2026-12-03T10:00:00Z or seconds since 1970"]))
     }
 

@@ -50,7 +50,7 @@ public enum CSVReport {
     }
 
     public static func history(_ r: RunResult) -> String {
-        let start = ISO8601DateFormatter().date(from: r.run.startTime)?.timeIntervalSince1970 ?? 0
+        let start = RFC3339.date(r.run.startTime)?.timeIntervalSince1970 ?? 0
         var lines = [row(historyHeader)]
         for p in r.timeSeries {
             lines.append(row([String(Int((start + p.t).rounded())), number(p.t), String(p.vus), String(p.activeVUs), number(p.rps),

@@ -47,9 +47,7 @@ public final class NDJSONStream: @unchecked Sendable {
     }
 
     public func start(script: String?, scenarios: [String]) {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        line(Start(script: script, startTime: f.string(from: Date()), scenarios: scenarios))
+        line(Start(script: script, startTime: RFC3339.string(Date()), scenarios: scenarios))
     }
 
     public func point(_ p: TimeSeriesPoint) { line(Point(point: p)) }

@@ -1,6 +1,5 @@
 import Foundation
 import CCurl
-import COpenSSL
 
 /// Builds a `RunResult` from aggregated metrics: those of a run that just finished, or those of
 /// several segments' results added together (`ResultMerge`).
@@ -37,7 +36,7 @@ struct ResultBuilder {
                        taint: [String] = []) -> ResultBuilder {
         let echo = optionsEcho(options: options, plan: plan, config: config, thresholdSources: thresholdSources)
         var run = RunInfo(
-            script: config.scriptPath, targets: totals.targets.sorted(), startTime: iso8601(startTime),
+            script: config.scriptPath, targets: totals.targets.sorted(), startTime: RFC3339.string(startTime),
             durationSeconds: elapsedSeconds, plannedDurationSeconds: Double(plan.plannedDuration) / 1e9,
             interrupted: stop != nil, interruptReason: stop?.description, stopKind: stop?.kind,
             workers: plan.workerCount, cpuSeconds: cpuSeconds, machine: machine())
@@ -84,13 +83,7 @@ struct ResultBuilder {
     static func optionsHash(_ echo: OptionsEcho) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return sha256Hex((try? encoder.encode(echo)) ?? Data())
-    }
-
-    static func sha256Hex(_ data: Data) -> String {
-        var digest = [UInt8](repeating: 0, count: 32)
-        _ = data.withUnsafeBytes { sl_sha256($0.baseAddress, $0.count, &digest) }
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return SHA256.hex((try? encoder.encode(echo)) ?? Data())
     }
 
     /// Rows per display name (`group::name`) over the series that pass `include`, sorted.
@@ -251,12 +244,6 @@ struct ResultBuilder {
     static var libcurlVersion: String {
         guard let info = curl_version_info(SL_CURLVERSION_NOW), let v = info.pointee.version else { return "" }
         return String(cString: v)
-    }
-
-    static func iso8601(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
     }
 
     static func machine() -> MachineInfo {
