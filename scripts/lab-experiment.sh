@@ -1,33 +1,28 @@
 #!/usr/bin/env bash
-# The serving experiment behind reports/README.md: MLServer REST, MLServer gRPC and FastAPI at the
-# same open-model arrival rates up to saturation, batch sizes 1/8/32, scikit-learn vs XGBoost,
-# MLServer parallel_workers 0 vs 1, and 1 vs 2 uvicorn workers. Writes every result into
-# reports/experiment-<time>/, a markdown table of them (results.md) and an HTML comparison of the
-# three servers at one rate (comparison.html). About ten minutes on two cores.
+# The serving experiment behind reports/README.md, as sweeps: for each serving option, the highest
+# arrival rate it sustains with p99 < SLO_MS and errors < 1 % (`swiftload sweep`: doubling rates,
+# then bisection to 5 %; each rate measured in windows until the last ones agree, perf_analyzer's
+# stability rule). Options: MLServer REST and gRPC, Triton REST and gRPC, FastAPI; batch 1/8/32;
+# scikit-learn vs XGBoost; 1 vs 2 workers (MLServer parallel_workers, uvicorn workers). MLServer's
+# and Triton's own metrics are scraped into every step's result.
+#
+# Writes into reports/experiment-<time>/: one sweep JSON (every step with its full result) and
+# console table per option, results.md (the answers, best first, per section) and sweeps.html
+# (every option's curves, one pair of charts per section). About 30 minutes on two cores.
 #
 #   scripts/lab-experiment.sh
-#   SLO_MS=50 DURATION=10s RATES="100 200 400 800" scripts/lab-experiment.sh
-#   SECTIONS="batch models" OUT=reports/experiment-… scripts/lab-experiment.sh   # add to a folder
+#   SLO_MS=100 WINDOW=5s SECTIONS="saturation batch" scripts/lab-experiment.sh
 #
-# Sections: saturation (the three servers' rate sweeps), batch (1/8/32 rows per request at
-# FIXED_RATE), models (XGBoost's sweep and gRPC at FIXED_RATE), grpc (the gRPC sweep and
-# batches again with one HTTP/2 connection per generator worker instead of four), threads (MLServer with
-# OMP_NUM_THREADS=1 and OPENBLAS_NUM_THREADS=1: one compute thread per process, no spinning
-# thread pools on two cores), workers (MLServer parallel_workers 1), uvicorn (2 uvicorn
-# workers). Fixed-rate runs are repeated REPEAT times (default 3; NAME-1, NAME-2, …): one
-# 10-second p99 on a shared machine can be one stall.
-#
-# A rate is sustained when p99 < SLO_MS, errors < 1 %, no iteration was dropped and at least
-# 97 % of the rate was achieved; a sweep stops after two rates in a row that were not.
+# Sections: saturation (every option, batch 1), batch (8 and 32 rows per request), models
+# (XGBoost instead of scikit-learn), workers (MLServer parallel_workers 1 and 2, 2 uvicorn workers).
+# A sweep's rate is requests per second: at batch 32 each request carries 32 rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 slo="${SLO_MS:-50}"
-duration="${DURATION:-10s}"
-read -r -a rates <<<"${RATES:-100 200 400 600 800 1000 1300 1600 2000 2500 3000}"
-fixed_rate="${FIXED_RATE:-200}"
-compare_rate="${COMPARE_RATE:-400}"
-repeat="${REPEAT:-3}"
-sections=" ${SECTIONS:-saturation batch models grpc threads workers uvicorn} "
+window="${WINDOW:-3s}"
+from="${FROM:-100}"
+to="${TO:-6400}"
+sections=" ${SECTIONS:-saturation batch models workers} "
 want() { [[ "$sections" == *" $1 "* ]]; }
 
 # shellcheck source=scripts/lab-common.sh
@@ -36,123 +31,88 @@ lab_prepare
 out="${OUT:-reports/experiment-$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$out"
 lab_stop_servers_on_exit
+started=$(date +%s)
 
-rest=(scenarios/mlserver_rest.swift -e TARGET=http://127.0.0.1:28080)
-grpc=(scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28081)
+mlserver_rest=(scenarios/mlserver_rest.swift -e TARGET=http://127.0.0.1:28080)
+mlserver_grpc=(scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28081)
+triton_rest=(scenarios/mlserver_rest.swift -e TARGET=http://127.0.0.1:28100)
+triton_grpc=(scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28101)
 fastapi=(scenarios/fastapi_rest.swift -e TARGET=http://127.0.0.1:28090)
+mlserver_metrics=(--scrape http://127.0.0.1:28082/metrics --scrape-include model_ --scrape-include rest_server_
+                  --scrape-include grpc_server_ --scrape-include parallel_request_)
+triton_metrics=(--scrape http://127.0.0.1:28102/metrics --scrape-include nv_inference_)
 
-# run NAME SCENARIO-ARGS… : one recorded run; a failed threshold is data, not a stop.
-run() {
-  local name="$1"; shift
-  local status=0
-  "$bin/swiftload" run "$@" -q --duration "$duration" -o "json=$out/$name.json" >"$out/$name.txt" 2>&1 || status=$?
-  case "$status" in 0 | 99) ;; *) echo "$name: swiftload exited with $status" >&2; tail -5 "$out/$name.txt" >&2; exit "$status" ;; esac
-  printf '%-28s %s\n' "$name" "$(grep -E '^  infer ' "$out/$name.txt" | head -1 | tr -s ' ')"
-}
-
-# repeated NAME SCENARIO-ARGS… : REPEAT runs of the same thing.
-repeated() {
-  local name="$1"; shift
-  for i in $(seq 1 "$repeat"); do run "$name-$i" "$@"; done
-}
-
-# An unrecorded run at the first rate: compiles the scenario and warms the server and its connections.
-warm() { "$bin/swiftload" run "$@" --rate "${rates[0]}" --duration 3s -q >/dev/null 2>&1 || true; }
-
-# sweep LABEL SCENARIO-ARGS… : the rates in turn until two in a row are not sustained. A rate
-# that misses is run once more (LABEL-rRATE-again) and counts as sustained when the second run
-# makes it: on two shared cores one stall can push a 10-second p99 past the SLO, and a single
-# stall should not define a saturation point. Both runs stay in the table.
+files=()
+labels=()
+# sweep FILE-NAME "SECTION · OPTION" SCENARIO-ARGS… : one sweep; "no rate passed" (99) is a result.
 sweep() {
-  local label="$1"; shift
-  local misses=0
-  warm "$@"
-  for rate in "${rates[@]}"; do
-    run "$label-r$rate" "$@" --rate "$rate"
-    if scripts/lab_table.py --sustains "$slo" "$out/$label-r$rate.json"; then
-      misses=0
-      continue
-    fi
-    run "$label-r$rate-again" "$@" --rate "$rate"
-    if scripts/lab_table.py --sustains "$slo" "$out/$label-r$rate-again.json"; then
-      misses=0
-    else
-      misses=$((misses + 1))
-      [ "$misses" -ge 2 ] && break
-    fi
-  done
+  local name="$1" label="$2"; shift 2
+  local status=0
+  # An unrecorded second at the lowest rate compiles the scenario and wakes the server's lazy parts.
+  "$bin/swiftload" run "$@" --rate "$from" --duration 2s -q >/dev/null 2>&1 || true
+  "$bin/swiftload" sweep "$@" --slo "p(99)<${slo}ms" --slo 'error_rate<1%' --from "$from" --to "$to" \
+    --window "$window" --windows 4 --stable 2 --tolerance 0.15 -q -o "json=$out/$name.json" >"$out/$name.txt" 2>&1 || status=$?
+  case "$status" in
+    0 | 99) files+=("$out/$name.json"); labels+=(--label "$label")
+            printf '%-44s %s\n' "$label" "$(grep -E 'highest|no rate' "$out/$name.txt" | head -1 | sed 's/^ *//')" ;;
+    130 | 143) echo "$name: interrupted" >&2; exit "$status" ;;
+    *) echo "$name: swiftload exited with $status" >&2; tail -5 "$out/$name.txt" >&2; exit "$status" ;;
+  esac
 }
 
 PARALLEL_WORKERS=0 serving/start.sh mlserver
+serving/start.sh triton
 UVICORN_WORKERS=1 serving/start.sh fastapi
+
 if want saturation; then
-  echo "== MLServer (parallel_workers 0), FastAPI (1 uvicorn worker): saturation, $duration per rate"
-  sweep mlserver-rest "${rest[@]}"
-  sweep mlserver-grpc "${grpc[@]}"
-  sweep fastapi-predict "${fastapi[@]}"
-  sweep fastapi-v2 "${fastapi[@]}" -e ROUTE=v2
+  echo "== every option, batch 1"
+  sweep mlserver-rest "batch 1 · MLServer REST" "${mlserver_rest[@]}" "${mlserver_metrics[@]}"
+  sweep mlserver-grpc "batch 1 · MLServer gRPC" "${mlserver_grpc[@]}" "${mlserver_metrics[@]}"
+  sweep triton-rest "batch 1 · Triton REST" "${triton_rest[@]}" "${triton_metrics[@]}"
+  sweep triton-grpc "batch 1 · Triton gRPC" "${triton_grpc[@]}" "${triton_metrics[@]}"
+  sweep fastapi-predict "batch 1 · FastAPI /predict" "${fastapi[@]}"
 fi
 
 if want batch; then
-  echo "== batch sizes at $fixed_rate requests/s, $repeat runs each"
-  warm "${rest[@]}"; warm "${grpc[@]}"; warm "${fastapi[@]}"
-  for b in 1 8 32; do
-    repeated "batch$b-mlserver-rest" "${rest[@]}" --rate "$fixed_rate" -e BATCH="$b"
-    repeated "batch$b-mlserver-grpc" "${grpc[@]}" --rate "$fixed_rate" -e BATCH="$b"
-    repeated "batch$b-fastapi-predict" "${fastapi[@]}" --rate "$fixed_rate" -e BATCH="$b"
+  for b in 8 32; do
+    echo "== batch $b (rows per request)"
+    sweep "batch$b-mlserver-rest" "batch $b · MLServer REST" "${mlserver_rest[@]}" -e BATCH="$b" "${mlserver_metrics[@]}"
+    sweep "batch$b-mlserver-grpc" "batch $b · MLServer gRPC" "${mlserver_grpc[@]}" -e BATCH="$b" "${mlserver_metrics[@]}"
+    sweep "batch$b-triton-rest" "batch $b · Triton REST" "${triton_rest[@]}" -e BATCH="$b" "${triton_metrics[@]}"
+    sweep "batch$b-triton-grpc" "batch $b · Triton gRPC" "${triton_grpc[@]}" -e BATCH="$b" "${triton_metrics[@]}"
+    sweep "batch$b-fastapi-predict" "batch $b · FastAPI /predict" "${fastapi[@]}" -e BATCH="$b"
   done
 fi
 
 if want models; then
-  echo "== scikit-learn vs XGBoost on MLServer"
-  sweep xgboost-mlserver-rest "${rest[@]}" -e MODEL=iris-xgb
-  repeated "xgboost-mlserver-grpc-at$fixed_rate" "${grpc[@]}" --rate "$fixed_rate" -e MODEL=iris-xgb
-  repeated "sklearn-mlserver-grpc-at$fixed_rate" "${grpc[@]}" --rate "$fixed_rate"
-fi
-
-if want grpc; then
-  echo "== MLServer gRPC with one HTTP/2 connection per generator worker"
-  export CONNECTIONS=1
-  sweep mlserver-grpc-1conn "${grpc[@]}"
-  for b in 1 8 32; do repeated "batch$b-mlserver-grpc-1conn" "${grpc[@]}" --rate "$fixed_rate" -e BATCH="$b"; done
-  unset CONNECTIONS
-fi
-
-if want threads; then
-  echo "== MLServer with one compute thread (OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS=1)"
-  serving/stop.sh mlserver
-  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PARALLEL_WORKERS=0 serving/start.sh mlserver
-  sweep mlserver-rest-1thread "${rest[@]}"
-  sweep xgboost-mlserver-rest-1thread "${rest[@]}" -e MODEL=iris-xgb
-  serving/stop.sh mlserver
-  PARALLEL_WORKERS=0 serving/start.sh mlserver
+  echo "== XGBoost instead of scikit-learn (batch 1)"
+  sweep xgboost-mlserver-rest "XGBoost · MLServer REST" "${mlserver_rest[@]}" -e MODEL=iris-xgb "${mlserver_metrics[@]}"
+  sweep xgboost-triton-rest "XGBoost · Triton REST" "${triton_rest[@]}" -e MODEL=iris-xgb "${triton_metrics[@]}"
 fi
 
 if want workers; then
-  echo "== MLServer parallel_workers 1"
-  serving/stop.sh mlserver
-  PARALLEL_WORKERS=1 serving/start.sh mlserver
-  sweep mlserver-rest-pw1 "${rest[@]}"
-fi
-
-if want uvicorn; then
-  echo "== FastAPI with 2 uvicorn workers"
+  echo "== 1 vs 2 workers (batch 1)"
+  serving/stop.sh triton
+  for w in 1 2; do
+    serving/stop.sh mlserver
+    PARALLEL_WORKERS="$w" serving/start.sh mlserver
+    sweep "mlserver-rest-pw$w" "workers · MLServer REST, parallel_workers $w" "${mlserver_rest[@]}" "${mlserver_metrics[@]}"
+  done
   serving/stop.sh fastapi
   UVICORN_WORKERS=2 serving/start.sh fastapi
-  sweep fastapi-predict-2workers "${fastapi[@]}"
+  sweep fastapi-predict-2workers "workers · FastAPI /predict, 2 uvicorn workers" "${fastapi[@]}"
 fi
 
-scripts/lab_table.py "$out" "$slo" >"$out/results.md"
-cmp=()
-labels=()
-for pair in "mlserver-rest:MLServer REST" "mlserver-grpc:MLServer gRPC" "fastapi-predict:FastAPI /predict"; do
-  f="$out/${pair%%:*}-r$compare_rate.json"
-  [ -f "$f" ] && cmp+=("$f") && labels+=(--label "${pair#*:}")
-done
-if [ ${#cmp[@]} -ge 2 ]; then
-  "$bin/swiftload" report "${cmp[@]}" "${labels[@]}" --html "$out/comparison.html"
-fi
+{
+  echo "# Serving experiment: highest rate with p99 < $slo ms and errors < 1 %"
+  echo
+  echo "$(date -u +%Y-%m-%d), $(nproc) cores, $window windows (up to 4, the last 2 within 15 %), rates $from–$to requests/s."
+  echo
+  echo '```'
+  "$bin/swiftload" report "${files[@]}" "${labels[@]}" --html "$out/sweeps.html" 2>/dev/null
+  echo '```'
+} >"$out/results.md"
 echo
 cat "$out/results.md"
 echo
-echo "results: $out/results.md, comparison at $compare_rate/s: $out/comparison.html"
+echo "experiment finished in $(( $(date +%s) - started )) s: $out/results.md, curves: $out/sweeps.html"

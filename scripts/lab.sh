@@ -4,8 +4,13 @@
 # the same open-model arrival rate, write an HTML report per run and a side-by-side comparison
 # into reports/lab-<time>/, stop the servers and say where the reports are.
 #
-#   scripts/lab.sh                        # 200 requests/s for 20 s per run
-#   RATE=400 DURATION=30s BATCH=8 scripts/lab.sh
+#   scripts/lab.sh                        # 200 requests/s for 10 s per run, then quick sweeps
+#   RATE=400 DURATION=30s BATCH=8 SLO_MS=100 scripts/lab.sh
+#
+# It ends with what a reader came for: each serving option's highest rate with p99 < SLO_MS
+# (default 50) and errors < 1 %, from a quick `swiftload sweep` (SWEEP_FROM 100 to SWEEP_TO 3200
+# requests/s), and a page of their curves (sweeps.html). About 8 minutes on two cores once the
+# venvs exist.
 #
 # Re-running reuses the venv (.venv-lab), the trained models and the release build. The servers
 # are stopped by their PIDs on every exit, Ctrl-C included (the run in progress still writes its
@@ -14,8 +19,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 rate="${RATE:-200}"
-duration="${DURATION:-20s}"
+duration="${DURATION:-10s}"
 batch="${BATCH:-1}"
+slo_ms="${SLO_MS:-50}"
+slo_text="p99 < ${slo_ms} ms and errors < 1 %"
+sweep_from="${SWEEP_FROM:-100}"
+sweep_to="${SWEEP_TO:-3200}"
 
 # shellcheck source=scripts/lab-common.sh
 source scripts/lab-common.sh
@@ -59,6 +68,31 @@ load triton_grpc scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28101 "${trit
 load fastapi_predict scenarios/fastapi_rest.swift -e TARGET=http://127.0.0.1:28090
 load fastapi_v2 scenarios/fastapi_rest.swift -e TARGET=http://127.0.0.1:28090 -e ROUTE=v2
 
+# What a reader came for: each serving option's highest rate under the SLO, from a quick sweep
+# (doubling rates, then bisection to 5 %; each rate in 2-second windows until two agree).
+echo
+echo "== the highest rate each option sustains with $slo_text (quick sweeps)"
+sweeps=()
+sweep_labels=()
+quick_sweep() {
+  local name="$1" label="$2"; shift 2
+  local status=0
+  "$bin/swiftload" sweep "$@" --slo "p(99)<${slo_ms}ms" --slo 'error_rate<1%' --from "$sweep_from" --to "$sweep_to" \
+    --window 2s --windows 3 --stable 2 --tolerance 0.25 -e BATCH="$batch" -q -o "json=$out/sweep-$name.json" \
+    >"$out/sweep-$name.txt" 2>&1 || status=$?
+  case "$status" in
+    0 | 99) sweeps+=("$out/sweep-$name.json"); sweep_labels+=(--label "$label")
+            printf '  %s: %s\n' "$label" "$(grep -E 'highest|no rate' "$out/sweep-$name.txt" | head -1 | sed 's/^ *//')" ;;
+    130 | 143) echo "$name sweep: interrupted" >&2; exit "$status" ;;
+    *) echo "$name sweep: swiftload exited with $status" >&2; tail -3 "$out/sweep-$name.txt" >&2 ;;
+  esac
+}
+quick_sweep mlserver_rest "MLServer REST" scenarios/mlserver_rest.swift -e TARGET=http://127.0.0.1:28080
+quick_sweep mlserver_grpc "MLServer gRPC" scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28081
+quick_sweep triton_rest "Triton REST" scenarios/mlserver_rest.swift -e TARGET=http://127.0.0.1:28100
+quick_sweep triton_grpc "Triton gRPC" scenarios/mlserver_grpc.swift -e TARGET=127.0.0.1:28101
+quick_sweep fastapi_predict "FastAPI /predict" scenarios/fastapi_rest.swift -e TARGET=http://127.0.0.1:28090
+
 "$bin/swiftload" report "$out/mlserver_rest.json" "$out/mlserver_grpc.json" "$out/triton_rest.json" "$out/triton_grpc.json" \
   "$out/fastapi_predict.json" "$out/fastapi_v2.json" \
   --label "MLServer REST" --label "MLServer gRPC" --label "Triton REST" --label "Triton gRPC" \
@@ -66,6 +100,12 @@ load fastapi_v2 scenarios/fastapi_rest.swift -e TARGET=http://127.0.0.1:28090 -e
   --html "$out/comparison.html"
 
 echo
-echo "lab finished in $(( $(date +%s) - started )) s; thresholds: ${statuses[*]}"
+echo "lab finished in $(( $(date +%s) - started )) s; thresholds at $rate/s: ${statuses[*]}"
 echo "reports:    $out/"
 echo "comparison: $out/comparison.html"
+if [ ${#sweeps[@]} -gt 0 ]; then
+  echo "sweeps:     $out/sweeps.html"
+  echo
+  echo "highest rate with $slo_text, batch $batch (this machine, quick sweeps):"
+  "$bin/swiftload" report "${sweeps[@]}" "${sweep_labels[@]}" --html "$out/sweeps.html" 2>/dev/null
+fi

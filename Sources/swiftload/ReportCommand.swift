@@ -12,6 +12,7 @@ struct ReportCommand: ParsableCommand {
             swiftload report run.json --html run.html
             swiftload report mlserver_rest.json mlserver_grpc.json fastapi.json --html compare.html
             swiftload report run.json -o csv=run.csv -o junit=run.xml
+            swiftload report rest-sweep.json grpc-sweep.json --html sweeps.html   (sweeps' curves on one page)
 
             With several results the first is the baseline the others are compared against.
             Runs are named after their files unless --label names them.
@@ -31,13 +32,19 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         if results.isEmpty { throw ValidationError("give at least one result file") }
-        if html == nil && out.isEmpty { throw ValidationError("say what to write: --html PATH or --out FORMAT=PATH") }
+        if html == nil && out.isEmpty && !results.allSatisfy(Self.looksLikeSweep) {
+            throw ValidationError("say what to write: --html PATH or --out FORMAT=PATH")
+        }
         if results.count > 1 && !out.isEmpty { throw ValidationError("--out takes a single result; several results compare with --html") }
         if label.count > results.count { throw ValidationError("\(label.count) labels for \(results.count) results") }
     }
 
     func run() throws {
         let outputs = try OutputArgument.parse(out, allowed: ["json", "csv", "junit", "summary", "html"])
+        if let sweeps = try readSweeps() {
+            try report(sweeps: sweeps)
+            return
+        }
         var loaded: [RunResult] = []
         for path in results {
             do {
@@ -67,6 +74,36 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
+    /// The files as sweeps (`swiftload sweep -o json=…`), nil when they are run results; an error
+    /// when they mix the two.
+    private func readSweeps() throws -> [SweepResult]? {
+        var sweeps: [SweepResult] = []
+        for path in results {
+            guard let data = FileManager.default.contents(atPath: path),
+                  let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  doc["steps"] != nil, doc["schemaVersion"] == nil else { continue }
+            do { sweeps.append(try JSONDecoder().decode(SweepResult.self, from: data)) } catch {
+                throw CLIError("cannot use sweep \(path): it is not a complete sweep result")
+            }
+        }
+        if sweeps.isEmpty { return nil }
+        if sweeps.count < results.count { throw CLIError("give either run results or sweep results, not both") }
+        return sweeps
+    }
+
+    /// Sweeps: the answers on standard output, and one page of their curves (a single sweep's own page).
+    private func report(sweeps: [SweepResult]) throws {
+        if !out.isEmpty { throw CLIError("sweep results render as --html only") }
+        let entries = zip(labels(), sweeps).map { SweepComparison.Entry(label: $0, sweep: $1) }
+        if let problem = SweepComparison.problem(entries) { throw CLIError(problem) }
+        FileHandle.standardOutput.write(Data(SweepComparison.console(entries).utf8))
+        guard let html else { return }
+        do { try ReportWriter.preflight([html]) } catch { throw CLIError("\(error)") }
+        let page = sweeps.count == 1 ? SweepReport.html(sweeps[0]) : SweepComparison.html(entries)
+        try write { try AtomicFile.write(Data(page.utf8), to: html) }
+        FileHandle.standardError.write(Data("wrote html \(sweeps.count == 1 ? "sweep" : "sweep comparison"): \(html)\n".utf8))
+    }
+
     /// `--label`s, then file names without their extension; repeated names get a number.
     private func labels() -> [String] {
         var seen: [String: Int] = [:]
@@ -75,6 +112,13 @@ struct ReportCommand: ParsableCommand {
             seen[base, default: 0] += 1
             return seen[base]! > 1 ? "\(base) (\(seen[base]!))" : base
         }
+    }
+
+    /// A sweep result prints its answer even without --html.
+    static func looksLikeSweep(_ path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path),
+              let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return doc["steps"] != nil && doc["schemaVersion"] == nil
     }
 
     private func write(_ body: () throws -> Void) throws {

@@ -202,8 +202,19 @@ struct SweepCommand: ParsableCommand {
         environment[RunConfig.environmentKey] = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
         p.environment = environment
         p.standardOutput = FileHandle.nullDevice
+        // A window's own messages ("wrote json report: …") are noise in a sweep; they are shown
+        // only when the window ended in something other than a verdict.
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("swiftload-window-\(getpid()).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        p.standardError = try? FileHandle(forWritingTo: log)
         do { try p.run() } catch { throw CLIError("cannot start the compiled scenario: \(error.localizedDescription)", code: 1) }
         p.waitUntilExit()
-        return Int(p.terminationStatus)
+        let code = Int(p.terminationStatus)
+        if ![LoadRunner.ExitCode.ok, LoadRunner.ExitCode.thresholdsFailed, LoadRunner.ExitCode.tainted].contains(code),
+           let text = try? String(contentsOf: log, encoding: .utf8) {
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+        return code
     }
 }

@@ -18,12 +18,22 @@ import TestSupport
         }
         """
 
-    @Test func theSweepFindsTheKneeOfAServerOfKnownCapacity() throws {
+    /// Tests/Fixtures/serial_server.py on a free port: one request at a time, one every
+    /// `periodMs` at most.
+    static func serialServer(_ name: String, periodMs: Int = 5) throws -> (ChildProcess, Int) {
         let port = Ports.free()
-        let server = try ChildProcess("/usr/bin/python3", [Paths.packageRoot + "/Tests/Fixtures/serial_server.py", String(port)],
-                                      logDir: Paths.temporaryDirectory("serial"), name: "serial")
+        let server = try ChildProcess("/usr/bin/python3", [Paths.packageRoot + "/Tests/Fixtures/serial_server.py", String(port), String(periodMs)],
+                                      logDir: Paths.temporaryDirectory(name), name: "serial")
+        guard server.waitForOutput(timeout: 10, { $0.contains("listening") }) else {
+            server.stop()
+            throw TestFailure("serial_server.py did not start: \(server.stderr)")
+        }
+        return (server, port)
+    }
+
+    @Test func theSweepFindsTheKneeOfAServerOfKnownCapacity() throws {
+        let (server, port) = try Self.serialServer("serial")
         defer { server.stop() }
-        #expect(server.waitForOutput(timeout: 10) { $0.contains("listening") })
         let script = try CLI.writeScenario(Self.scenario)
         let dir = Paths.temporaryDirectory("sweep")
         let r = try CLI.run(["sweep", script, "--slo", "p(99)<50ms", "--slo", "error_rate<1%", "--from", "25", "--to", "400",
@@ -41,16 +51,28 @@ import TestSupport
         #expect(r.stdout.contains("highest rate meeting every SLO: "))
         let html = try String(contentsOfFile: dir + "/sweep.html", encoding: .utf8)
         #expect(html.contains("Highest rate meeting every SLO") && html.contains("<svg"))
+
+        // Sweeps side by side (an experiment's serving options): their answers and one page of curves.
+        let cmp = try CLI.run(["report", dir + "/sweep.json", dir + "/sweep.json", "--label", "first", "--label", "second",
+                               "--html", dir + "/sweeps.html"])
+        #expect(cmp.status == 0, "\(cmp.stderr)")
+        let bestText = r.stdout.components(separatedBy: "highest rate meeting every SLO: ").last?.prefix { $0 != "/" } ?? "?"
+        #expect(cmp.stdout.contains("first") && cmp.stdout.contains("second") && cmp.stdout.contains(String(bestText)), "\(cmp.stdout)")
+        let page = try String(contentsOfFile: dir + "/sweeps.html", encoding: .utf8)
+        #expect(page.contains("Sweeps side by side") && page.contains("p99 latency against offered rate") && page.contains(">second<"))
+        // A run result and a sweep do not share a page.
+        let run = dir + "/step.json"
+        let firstStep = try #require(steps.first?["result"])
+        try JSONSerialization.data(withJSONObject: firstStep).write(to: URL(fileURLWithPath: run))
+        let mixed = try CLI.run(["report", dir + "/sweep.json", run, "--html", dir + "/mixed.html"])
+        #expect(mixed.status != 0 && mixed.stderr.contains("not both"), "\(mixed.stderr)")
     }
 
     /// The same server swept by concurrency: n VUs in a loop queue behind each other, so a
     /// request takes about n × 5 ms and p99 < 30 ms holds up to about 5 VUs.
     @Test func aConcurrencySweepFindsHowManyVUsTheSLOAllows() throws {
-        let port = Ports.free()
-        let server = try ChildProcess("/usr/bin/python3", [Paths.packageRoot + "/Tests/Fixtures/serial_server.py", String(port)],
-                                      logDir: Paths.temporaryDirectory("serial-c"), name: "serial")
+        let (server, port) = try Self.serialServer("serial-c")
         defer { server.stop() }
-        #expect(server.waitForOutput(timeout: 10) { $0.contains("listening") })
         let script = try CLI.writeScenario(Self.scenario)
         let dir = Paths.temporaryDirectory("sweep-c")
         let r = try CLI.run(["sweep", script, "--slo", "p(99)<30ms", "--vus-from", "1", "--vus-to", "32", "--window", "2s",
@@ -98,11 +120,8 @@ import TestSupport
     }
 
     @Test func noRateMeetingTheSLOsExitsNinetyNine() throws {
-        let port = Ports.free()
-        let server = try ChildProcess("/usr/bin/python3", [Paths.packageRoot + "/Tests/Fixtures/serial_server.py", String(port), "30"],
-                                      logDir: Paths.temporaryDirectory("serial-slow"), name: "serial")
+        let (server, port) = try Self.serialServer("serial-slow", periodMs: 30)
         defer { server.stop() }
-        #expect(server.waitForOutput(timeout: 10) { $0.contains("listening") })
         let script = try CLI.writeScenario(Self.scenario)
         // Every request takes 30 ms: p99 < 10ms never holds.
         let r = try CLI.run(["sweep", script, "--slo", "p(99)<10ms", "--from", "5", "--to", "10", "--window", "1s",
