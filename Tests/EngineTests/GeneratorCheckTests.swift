@@ -32,6 +32,25 @@ import TestSupport
         #expect(HTMLReport.render(result).contains("Tainted: the load generator limited this measurement"))
     }
 
+    /// Ten VUs share one HTTP/2 connection allowed one stream: nine wait in the pool for each
+    /// 30 ms stream, and that wait is the client's. It is reported as http_req_blocked and taints
+    /// the run.
+    @Test func requestsWaitingForAFullConnectionPoolTaintTheRun() throws {
+        let server = try SSEFixture()
+        let url = server.base + "/sse?n=1&gap=30"
+        let result = try runLoad(Options(scenarios: ["pool": .constantVUs(10, duration: .seconds(2))], workers: 1,
+                                         transport: .http2, http2: .init(connectionsPerTarget: 1, maxConcurrentStreams: 1))) { vu in
+            _ = try await vu.http.get(url, name: "stream")
+        }
+        let reasons = result.run.taintReasons ?? []
+        #expect(reasons.contains { $0.contains("requests waited over 10 ms before they went out") }, "\(reasons)")
+        let blocked = try #require(result.stats("stream")?.blocked)
+        #expect(blocked.med >= 30, "a queued stream waits for the ones ahead of it: \(blocked)")
+        // The wait is not the server's: service time still counts it (the client sent late), but
+        // the server's own time (waiting for the first byte after sending) stays near 30 ms.
+        #expect((result.stats("stream")?.waiting.med ?? 0) < 80)
+    }
+
     @Test func anOpenModelThatFallsBehindIsTainted() throws {
         let nginx = try NginxServer()
         let url = nginx.base + "/f64"

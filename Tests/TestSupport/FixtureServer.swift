@@ -86,3 +86,9 @@ public enum HTTPGet {
 public final class MetricsFixture: PythonServer, @unchecked Sendable {
     public init() throws { try super.init(script: "metrics_server.py", python: try Paths.testPython()) }
 }
+
+/// Server-sent events with known timing over HTTP/1.1 and h2c on one port, served by hypercorn
+/// (Tests/Fixtures/sse_server.py).
+public final class SSEFixture: PythonServer, @unchecked Sendable {
+    public init() throws { try super.init(script: "sse_server.py", python: try Paths.testPython()) }
+}

@@ -78,6 +78,8 @@ public struct Request: Sendable {
     public var timeout: Duration?
     /// Overrides `Options.responseBody` for this request.
     public var keepBody: BodyRetention?
+    /// Streaming requests (`vu.http.sse`): sees the body while it arrives.
+    var bodyObserver: BodyObserver?
     /// Statuses that count as success; by default every status below 400.
     public var expectedStatuses: ClosedRange<Int>?
     /// Tags for this request's metrics (added to its scenario's), for thresholds and reports.

@@ -85,6 +85,7 @@ final class RequestPipeline {
         }
         prepared.keepLimit = keepLimit
         prepared.timeoutNs = timeoutNs
+        prepared.bodyObserver = request.bodyObserver
         let transport = self.transport()
         inFlight = transport
         defer { inFlight = nil }

@@ -51,10 +51,13 @@ public struct SweepJudge: Sendable {
             reasons.append("tainted: " + (judged.compactMap { $0.run.taintReasons?.first }.first ?? "the generator limited it"))
         }
         let achieved = judged.map(Self.achieved).reduce(0, +) / Double(judged.count)
-        // Tainted for more than its dropped iterations (one reason per scenario that dropped):
-        // a busy worker or late starts, the generator's own limit.
+        // The generator's own limit: a busy worker or a full connection pool; late starts only
+        // while the target kept up. Past saturation (dropped iterations, the rate not achieved)
+        // late starts follow from the overload on a shared machine, and the step fails.
         let generatorLimited = judged.contains { w in
-            w.run.tainted == true && (w.run.taintReasons?.count ?? 0) > w.scenarios.filter { $0.droppedIterations > 0 }.count
+            let signs = (w.run.taintReasons ?? []).map(GeneratorCheck.Sign.init(reason:))
+            let saturated = rate.map { Self.saturation(w, rate: $0) != nil } ?? false
+            return signs.contains { $0 == .busyWorker || $0 == .poolWait || ($0 == .lateStarts && !saturated) }
         }
         var step = SweepStep(
             rate: rate ?? achieved, vus: vus, achievedRate: achieved,

@@ -29,5 +29,7 @@ struct PreparedRequest {
     var keepLimit: Int
     /// Time left for this exchange; past it the transport fails it as a timeout.
     var timeoutNs: UInt64
+    /// Streaming requests: sees the body as it arrives.
+    var bodyObserver: BodyObserver? = nil
 
 }

@@ -45,6 +45,7 @@ extension TransferOutcome {
         bytesReceived = s.bytesReceived
         connectingUs = s.connectingUs
         tlsUs = s.tlsUs
+        blockedUs = s.queuedNs / 1000
         if s.firstByteAt > 0 {
             waitingUs = (s.firstByteAt &- max(s.submittedAt, s.startedAt)) / 1000
             receivingUs = (s.endedAt &- s.firstByteAt) / 1000

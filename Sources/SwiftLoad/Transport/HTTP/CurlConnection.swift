@@ -30,6 +30,7 @@ final class CurlConnection: RequestTransport {
     private var body: [UInt8] = []
     private var bodySize = 0
     private var truncated = false
+    private var observer: BodyObserver?
 
     // Handle state kept between requests so unchanged options are not set again.
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -94,6 +95,7 @@ final class CurlConnection: RequestTransport {
     private func start(_ request: PreparedRequest, continuation c: UnsafeContinuation<TransferOutcome, any Error>) {
         let e = easy
         keepLimit = request.keepLimit
+        observer = request.bodyObserver
         headerBytes.removeAll(keepingCapacity: true)
         body = []
         bodySize = 0
@@ -262,6 +264,11 @@ final class CurlConnection: RequestTransport {
     // MARK: callbacks from libcurl
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
+        if let observer {
+            var status = 0
+            _ = sl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+            observer.received(status, bytes)
+        }
         bodySize += bytes.count
         let room = keepLimit - body.count
         if room >= bytes.count {

@@ -30,6 +30,7 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
     private var parser = HTTP1ResponseParser(headRequest: false, keepLimit: 0)
     private var headRequest = false
     private var keepLimit = 0
+    private var observer: BodyObserver?
     private var reused = false
     private var retried = false
     private var connectStart: UInt64 = 0
@@ -67,7 +68,8 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         continuation = c
         headRequest = request.isHead
         keepLimit = request.keepLimit
-        parser = HTTP1ResponseParser(headRequest: headRequest, keepLimit: keepLimit)
+        observer = request.bodyObserver
+        parser = HTTP1ResponseParser(headRequest: headRequest, keepLimit: keepLimit, observer: observer)
         retried = false
         received = 0
         sent = 0
@@ -254,7 +256,7 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         if reused && !retried && !parser.started {
             retried = true
             close()
-            parser = HTTP1ResponseParser(headRequest: headRequest, keepLimit: keepLimit)
+            parser = HTTP1ResponseParser(headRequest: headRequest, keepLimit: keepLimit, observer: observer)
             outOffset = 0
             received = 0
             open()

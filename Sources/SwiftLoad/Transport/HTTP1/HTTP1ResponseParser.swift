@@ -49,10 +49,12 @@ struct HTTP1ResponseParser {
     private var connectionKeepAlive = false
     private let headRequest: Bool
     private let keepLimit: Int
+    private let observer: BodyObserver?
 
-    init(headRequest: Bool, keepLimit: Int) {
+    init(headRequest: Bool, keepLimit: Int, observer: BodyObserver? = nil) {
         self.headRequest = headRequest
         self.keepLimit = keepLimit
+        self.observer = observer
     }
 
     var isComplete: Bool { if case .done = state { return true }; return false }
@@ -185,6 +187,7 @@ struct HTTP1ResponseParser {
     }
 
     private mutating func keep(_ bytes: UnsafeRawBufferPointer) {
+        if let observer { observer.received(status, bytes) }
         bodySize += bytes.count
         let room = keepLimit - body.count
         if room >= bytes.count {

@@ -20,15 +20,17 @@ final class H2Channel: RequestTransport {
         }
         let stream = try await send(H2Stream.Request(headers: block, body: request.body), target: request.target,
                                     address: request.address, keepLimit: request.keepLimit, messageLimit: nil,
-                                    timeoutNs: request.timeoutNs)
+                                    timeoutNs: request.timeoutNs, observer: request.bodyObserver)
         return TransferOutcome(stream)
     }
 
     /// Sends one stream and returns it once it closed (check `error`). Throws only `Interrupted`.
     nonisolated(nonsending) func send(_ request: H2Stream.Request, target: HTTPTarget, address: SocketAddress,
-                                      keepLimit: Int, messageLimit: Int?, timeoutNs: UInt64) async throws -> H2Stream {
+                                      keepLimit: Int, messageLimit: Int?, timeoutNs: UInt64,
+                                      observer: BodyObserver? = nil) async throws -> H2Stream {
         let stream = H2Stream(request: request, driver: client.driver, keepLimit: keepLimit,
                               messageLimit: messageLimit, timeoutNs: timeoutNs)
+        stream.observer = observer
         inFlight = stream
         defer { inFlight = nil }
         return try await client.exchange(stream, target: target, address: address)

@@ -27,7 +27,10 @@ final class H2Pool {
     var driver: SocketDriver { client.driver }
 
     func submit(_ stream: H2Stream) {
-        if !place(stream) { queue.append(stream) }
+        if !place(stream) {
+            stream.queuedAt = MonotonicClock.now()
+            queue.append(stream)
+        }
     }
 
     /// A refused or stranded stream, to be sent again.
@@ -74,6 +77,9 @@ final class H2Pool {
             let s = queue[queueHead]
             if s.continuation != nil {
                 guard place(s) else { break }
+                // The wait for a free slot is the client's, not the server's: it is reported
+                // as blocked time (as k6 does), and GeneratorCheck looks at it.
+                if s.queuedAt > 0 { s.queuedNs &+= MonotonicClock.now() &- s.queuedAt; s.queuedAt = 0 }
             }
             queueHead += 1
         }

@@ -26,6 +26,9 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     /// gRPC: when the first whole message had arrived.
     var firstMessageAt: UInt64 = 0
     var endedAt: UInt64 = 0
+    /// When it joined its pool's queue (every connection full), and how long it waited there.
+    var queuedAt: UInt64 = 0
+    var queuedNs: UInt64 = 0
     /// Time spent connecting (TCP and TLS) when this stream opened the connection.
     var connectingUs: UInt64 = 0
     var tlsUs: UInt64 = 0
@@ -51,6 +54,8 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     var bytesReceived = 0
     /// Set when the stream failed; nil when it closed normally.
     var error: RequestError?
+    /// Streaming requests: sees the body as it arrives.
+    var observer: BodyObserver?
 
     init(request: Request, driver: SocketDriver, keepLimit: Int, messageLimit: Int?, timeoutNs: UInt64) {
         self.request = request
@@ -79,6 +84,7 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     }
 
     func received(data: UnsafeRawBufferPointer) {
+        if let observer { observer.received(status, data) }
         bodySize += data.count
         bytesReceived += data.count
         let room = keepLimit - body.count

@@ -1,0 +1,54 @@
+/// What `vu.http.sse(…)` returns: the request's response (status, headers, timings, error) and
+/// the server-sent events of its body, each with when it arrived.
+public struct EventStream: Sendable {
+    /// The request as every request is: recorded under its name, `http_req_duration` covering the
+    /// whole stream.
+    public let response: Response
+    /// Every event dispatched, in order (none unless the status was 2xx).
+    public let events: [SSEEvent]
+    /// Comment lines the server sent (keep-alives).
+    public let comments: Int
+
+    /// From sending the request to the first event.
+    public var timeToFirstEvent: Duration? { events.first?.receivedAfter }
+
+    /// The gaps between consecutive events' arrivals.
+    public var gaps: [Duration] {
+        zip(events.dropFirst(), events).map { $0.receivedAfter - $1.receivedAfter }
+    }
+}
+
+/// Feeds a 2xx body to the event-stream parser as it arrives and stamps each event with its
+/// arrival; other statuses (a redirect hop, an error page) are not an event stream.
+final class EventStreamCollector: @unchecked Sendable {
+    // @unchecked: used by one VU, on its worker thread.
+    private var parser = SSEParser()
+    private(set) var events: [SSEEvent] = []
+    private let start: UInt64
+    private let onEvent: ((SSEEvent) -> Void)?
+    private var status = 0
+
+    init(start: UInt64, onEvent: ((SSEEvent) -> Void)?) {
+        self.start = start
+        self.onEvent = onEvent
+    }
+
+    var comments: Int { parser.comments }
+
+    func received(status: Int, bytes: UnsafeRawBufferPointer) {
+        if status != self.status {
+            // A new hop (a redirect followed): its body starts a new stream.
+            self.status = status
+            parser = SSEParser()
+        }
+        guard (200..<300).contains(status) else { return }
+        let batch = parser.feed(bytes)
+        guard !batch.isEmpty else { return }
+        let at = Duration(nanoseconds: MonotonicClock.now() &- start)
+        for var e in batch {
+            e.receivedAfter = at
+            events.append(e)
+            onEvent?(e)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import SwiftLoad
+import TestSupport
+
+/// Server-sent events on every transport, against hypercorn streaming events 40 ms apart: each
+/// event is handed over as it arrives (its time matches the server's pacing), parsed per the
+/// standard, recorded as one request; a redirect hop and an error page yield no events.
+@Suite(.serialized) struct EventStreamTests {
+    static let server = try! SSEFixture()
+
+    @Test(arguments: [HTTPTransport.automatic, .libcurl, .http2])
+    func eventsArriveAsTheServerSendsThem(transport: HTTPTransport) throws {
+        let base = Self.server.base
+        let seen = Collected<String>()
+        let times = Collected<[Double]>()
+        let live = Collected<Double>()
+        let result = try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 1)], transport: transport)) { vu in
+            let s = try await vu.http.sse(base + "/sse?n=5&gap=40", name: "stream") { e in
+                // Called as each event arrives: the clock now is the event's arrival.
+                live.add(Double(e.receivedAfter.components.attoseconds) / 1e15 + Double(e.receivedAfter.components.seconds) * 1000)
+            }
+            seen.add("\(s.response.status) \(s.response.httpVersion) \(s.events.count) \(s.comments)")
+            for e in s.events { seen.add("\(e.type)|\(e.lastEventID)|\(e.data)") }
+            times.add(s.events.map { Double($0.receivedAfter.components.seconds) * 1000 + Double($0.receivedAfter.components.attoseconds) / 1e15 })
+            let redirected = try await vu.http.sse(base + "/to-sse?n=2&gap=10", name: "redirected")
+            seen.add("redirected \(redirected.response.status) \(redirected.events.map(\.data))")
+            let failed = try await vu.http.sse(base + "/fail", name: "fail")
+            seen.add("fail \(failed.response.status) \(failed.events.count)")
+        }
+        let got = seen.all
+        let version = transport == .http2 ? "2" : "1.1"
+        #expect(got.first == "200 \(version) 6 1", "\(transport): \(got)")
+        #expect(Array(got.dropFirst().prefix(6)) == (0..<5).map { "tick|\($0)|\($0)\nline two" } + ["message|4|[DONE]"], "\(transport): \(got)")
+        #expect(got.contains("redirected 200 [\"0\\nline two\", \"1\\nline two\", \"[DONE]\"]"), "\(transport): \(got)")
+        #expect(got.contains("fail 500 0"), "\(transport): \(got)")
+        // The i-th tick left the server (i+1) × 40 ms after the stream opened; each arrives then,
+        // not when the stream ends (200 ms).
+        let t = try #require(times.all.first)
+        #expect(t.count == 6)
+        for i in 0..<5 {
+            #expect(t[i] >= Double(i + 1) * 40 - 2 && t[i] < Double(i + 1) * 40 + 30, "\(transport): event \(i) at \(t[i]) ms: \(t)")
+        }
+        #expect(live.all.count == 6, "onEvent saw every event of its stream as it came")
+        // One request each, whole streams; the 500 is a failed request.
+        #expect(result.stats("stream")?.count == 1 && result.stats("redirected")?.count == 1)
+        #expect(result.stats("fail")?.failures == 1)
+        let streamDuration = try #require(result.stats("stream")?.duration.max)
+        #expect(streamDuration >= 195, "http_req_duration covers the whole stream: \(streamDuration) ms")
+    }
+}
