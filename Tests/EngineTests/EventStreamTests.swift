@@ -3,19 +3,23 @@ import Testing
 @testable import SwiftLoad
 import TestSupport
 
-/// Server-sent events on every transport, against hypercorn streaming events 40 ms apart: each
-/// event is handed over as it arrives (its time matches the server's pacing), parsed per the
-/// standard, recorded as one request; a redirect hop and an error page yield no events.
+/// Server-sent events on every transport, in the clear and over TLS, against hypercorn streaming
+/// events 40 ms apart: each event is handed over as it arrives (its time matches the server's
+/// pacing), parsed per the standard, recorded as one request; a redirect hop and an error page
+/// yield no events.
 @Suite(.serialized) struct EventStreamTests {
     static let server = try! SSEFixture()
+    /// The same over TLS: HTTP/1.1 (built-in client) or h2 by ALPN (libcurl, `.http2`).
+    static let tlsServer = try! SSEFixture(tls: true)
 
-    @Test(arguments: [HTTPTransport.automatic, .libcurl, .http2])
-    func eventsArriveAsTheServerSendsThem(transport: HTTPTransport) throws {
-        let base = Self.server.base
+    @Test(arguments: [(HTTPTransport.automatic, false), (.libcurl, false), (.http2, false), (.automatic, true), (.libcurl, true), (.http2, true)])
+    func eventsArriveAsTheServerSendsThem(transport: HTTPTransport, tls: Bool) throws {
+        let base = tls ? Self.tlsServer.base : Self.server.base
         let seen = Collected<String>()
         let times = Collected<[Double]>()
         let live = Collected<Double>()
-        let result = try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 1)], transport: transport)) { vu in
+        let result = try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 1)], insecureSkipTLSVerify: tls,
+                                         transport: transport)) { vu in
             let s = try await vu.http.sse(base + "/sse?n=5&gap=40", name: "stream") { e in
                 // Called as each event arrives: the clock now is the event's arrival.
                 live.add(Double(e.receivedAfter.components.attoseconds) / 1e15 + Double(e.receivedAfter.components.seconds) * 1000)
@@ -29,17 +33,17 @@ import TestSupport
             seen.add("fail \(failed.response.status) \(failed.events.count)")
         }
         let got = seen.all
-        let version = transport == .http2 ? "2" : "1.1"
-        #expect(got.first == "200 \(version) 6 1", "\(transport): \(got)")
-        #expect(Array(got.dropFirst().prefix(6)) == (0..<5).map { "tick|\($0)|\($0)\nline two" } + ["message|4|[DONE]"], "\(transport): \(got)")
-        #expect(got.contains("redirected 200 [\"0\\nline two\", \"1\\nline two\", \"[DONE]\"]"), "\(transport): \(got)")
-        #expect(got.contains("fail 500 0"), "\(transport): \(got)")
+        let version = transport == .http2 || (tls && transport == .libcurl) ? "2" : "1.1"
+        #expect(got.first == "200 \(version) 6 1", "\(transport) tls \(tls): \(got)")
+        #expect(Array(got.dropFirst().prefix(6)) == (0..<5).map { "tick|\($0)|\($0)\nline two" } + ["message|4|[DONE]"], "\(transport) tls \(tls): \(got)")
+        #expect(got.contains("redirected 200 [\"0\\nline two\", \"1\\nline two\", \"[DONE]\"]"), "\(transport) tls \(tls): \(got)")
+        #expect(got.contains("fail 500 0"), "\(transport) tls \(tls): \(got)")
         // The i-th tick left the server (i+1) × 40 ms after the stream opened; each arrives then,
         // not when the stream ends (200 ms).
         let t = try #require(times.all.first)
         #expect(t.count == 6)
         for i in 0..<5 {
-            #expect(t[i] >= Double(i + 1) * 40 - 2 && t[i] < Double(i + 1) * 40 + 30, "\(transport): event \(i) at \(t[i]) ms: \(t)")
+            #expect(t[i] >= Double(i + 1) * 40 - 2 && t[i] < Double(i + 1) * 40 + 30, "\(transport) tls \(tls): event \(i) at \(t[i]) ms: \(t)")
         }
         #expect(live.all.count == 6, "onEvent saw every event of its stream as it came")
         // One request each, whole streams; the 500 is a failed request.

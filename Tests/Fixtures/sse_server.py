@@ -8,7 +8,7 @@ chunked bodies and HTTP/2 with prior knowledge (h2c) on the same port.
     GET /to-sse?...       302 to /sse with the same query (a redirect hop before the stream)
     GET /fail             500 with a body that looks like an event stream (it must not count)
 
-    sse_server.py PORT
+    sse_server.py PORT [CERTFILE KEYFILE]     with a certificate: TLS, h2 or HTTP/1.1 by ALPN
 """
 import asyncio
 import os
@@ -58,7 +58,7 @@ async def app(scope, receive, send):
         await send({"type": "http.response.body", "body": b""})
 
 
-def main(port):
+def main(port, cert=None, key=None):
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
 
@@ -67,6 +67,9 @@ def main(port):
     config.keep_alive_timeout = 30
     config.graceful_timeout = 1
     config.accesslog = None
+    if cert:
+        config.certfile = cert
+        config.keyfile = key
 
     async def run():
         loop = asyncio.get_running_loop()
@@ -89,4 +92,4 @@ def main(port):
 
 if __name__ == "__main__":
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), *sys.argv[2:4])

@@ -7,12 +7,12 @@ public class PythonServer: @unchecked Sendable {
     private let child: ChildProcess
 
     /// - Parameter python: the interpreter; the fixtures that need packages use the test venv.
-    public init(script: String, python: String) throws {
+    public init(script: String, python: String, arguments: [String] = []) throws {
         let dir = Paths.temporaryDirectory("fixture")
         var lastError = ""
         for _ in 0..<5 {
             let port = Ports.free()
-            let child = try ChildProcess(python, [Paths.fixtures + "/" + script, String(port)], logDir: dir, name: script)
+            let child = try ChildProcess(python, [Paths.fixtures + "/" + script, String(port)] + arguments, logDir: dir, name: script)
             if child.waitForOutput(timeout: 30, { $0.contains("listening") }) {
                 self.port = port
                 self.child = child
@@ -90,5 +90,19 @@ public final class MetricsFixture: PythonServer, @unchecked Sendable {
 /// Server-sent events with known timing over HTTP/1.1 and h2c on one port, served by hypercorn
 /// (Tests/Fixtures/sse_server.py).
 public final class SSEFixture: PythonServer, @unchecked Sendable {
-    public init() throws { try super.init(script: "sse_server.py", python: try Paths.testPython()) }
+    /// - Parameter tls: serve TLS with a self-signed certificate (h2 or HTTP/1.1 by ALPN).
+    public init(tls: Bool = false) throws {
+        var arguments: [String] = []
+        if tls {
+            let dir = Paths.temporaryDirectory("sse-tls")
+            try TestCertificate.make(dir: dir)
+            arguments = [dir + "/cert.pem", dir + "/key.pem"]
+        }
+        try super.init(script: "sse_server.py", python: try Paths.testPython(), arguments: arguments)
+        isTLS = tls
+    }
+
+    private(set) var isTLS = false
+    /// `https://` for a TLS fixture.
+    public override var base: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
 }

@@ -52,12 +52,15 @@ public struct SweepJudge: Sendable {
         }
         let achieved = judged.map(Self.achieved).reduce(0, +) / Double(judged.count)
         // The generator's own limit: a busy worker or a full connection pool; late starts only
-        // while the target kept up. Past saturation (dropped iterations, the rate not achieved)
-        // late starts follow from the overload on a shared machine, and the step fails.
+        // while the target kept up and when they make up much of the latency. Past saturation
+        // (dropped iterations, the rate not achieved), or with a p99 far beyond the start lag,
+        // the target failed: late starts then follow from the overload on a shared machine.
         let generatorLimited = judged.contains { w in
             let signs = (w.run.taintReasons ?? []).map(GeneratorCheck.Sign.init(reason:))
             let saturated = rate.map { Self.saturation(w, rate: $0) != nil } ?? false
-            return signs.contains { $0 == .busyWorker || $0 == .poolWait || ($0 == .lateStarts && !saturated) }
+            let lag = w.scenarios.compactMap { $0.iterationStartLag?.p99 }.max() ?? 0
+            let lagExplains = lag >= 0.5 * w.requests.duration.p99
+            return signs.contains { $0 == .busyWorker || $0 == .poolWait || ($0 == .lateStarts && !saturated && lagExplains) }
         }
         var step = SweepStep(
             rate: rate ?? achieved, vus: vus, achievedRate: achieved,
