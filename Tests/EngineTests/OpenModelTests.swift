@@ -75,15 +75,17 @@ import TestSupport
         let s = try #require(result.scenario("open"))
         #expect(s.droppedIterations == 0)
         #expect(first.count == 300 && second.count == 300, "\(first.count) and \(second.count) requests")
-        // On a quiet machine both are well under 5 ms. When the shared machine stalls, the second
-        // request, which carries no correction, shows the stall too: the first may then exceed
-        // 5 ms by as much as the second does, never by the 500 ms sleep.
-        #expect(second.duration.p99 < 50, "second request p99 \(second.duration.p99) ms")
-        #expect(first.duration.p99 < max(5, second.duration.p99 + 2),
-                "first request p99 \(first.duration.p99) ms against the second's \(second.duration.p99) ms: the sleep was billed")
+        // Billing the sleep would put every first request at 500 ms or more. What the first
+        // request may carry beyond its own service time (which includes opening the VU's
+        // connection) is its iteration's start lag, nothing else; the shared machine's stalls
+        // show in both, so they are compared with each other, not with a fixed few milliseconds.
         let lag = try #require(s.iterationStartLag)
         #expect(lag.count == 300)
-        #expect(lag.p99 < 5, "start lag p99 \(lag.p99) ms")
+        #expect(second.duration.p99 < 50, "second request p99 \(second.duration.p99) ms")
+        #expect(first.duration.p99 < 50, "first request p99 \(first.duration.p99) ms: the sleep was billed")
+        #expect(first.duration.p99 <= first.serviceTime.p99 + lag.max + 0.1,
+                "first request p99 \(first.duration.p99) ms is more than its service time p99 \(first.serviceTime.p99) ms and the largest start lag \(lag.max) ms")
+        #expect(lag.p99 < 20, "start lag p99 \(lag.p99) ms")
         // The lag is part of the first request's corrected latency, never of the second's.
         #expect(second.duration.max == second.serviceTime.max)
     }
