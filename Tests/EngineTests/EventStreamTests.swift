@@ -52,4 +52,41 @@ import TestSupport
         let streamDuration = try #require(result.stats("stream")?.duration.max)
         #expect(streamDuration >= 195, "http_req_duration covers the whole stream: \(streamDuration) ms")
     }
+
+    /// LitServe (a real OpenAI-compatible server) streams `chat.completion.chunk` events: the
+    /// first word 60 ms after the request, then one every 25 ms. The events' arrival times say
+    /// exactly that (LitServe's own overhead on top), over both HTTP/1.1 clients.
+    @Test(arguments: [HTTPTransport.automatic, .libcurl])
+    func anOpenAICompatibleServerStreamsTokensAtItsPace(transport: HTTPTransport) throws {
+        let url = Self.litServe.base + "/v1/chat/completions"
+        let body = #"{"model": "generator", "stream": true, "messages": [{"role": "user", "content": "hi"}]}"#
+        let streams = Collected<EventStream>()
+        _ = try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 1)], transport: transport)) { vu in
+            _ = try await vu.http.sse(url, method: .post, body: .json(raw: body), name: "warm-up")
+            streams.add(try await vu.http.sse(url, method: .post, body: .json(raw: body), name: "chat"))
+        }
+        let s = try #require(streams.all.first)
+        #expect(s.response.status == 200, "\(transport): \(s.response.error?.message ?? "")")
+        #expect(s.events.last?.data == "[DONE]", "\(transport)")
+        // The words, from each chunk's delta.
+        let contents: [(text: String, at: Double)] = s.events.compactMap { e in
+            guard let json = try? JSONSerialization.jsonObject(with: Data(e.data.utf8)) as? [String: Any],
+                  let delta = (json["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any],
+                  let text = delta["content"] as? String, !text.isEmpty else { return nil }
+            return (text, Double(e.receivedAfter.components.seconds) * 1000 + Double(e.receivedAfter.components.attoseconds) / 1e15)
+        }
+        #expect(contents.map(\.text).joined() == "the quick brown fox jumps over the lazy dog ", "\(transport): \(contents.map(\.text))")
+        let first = try #require(contents.first?.at)
+        #expect(first >= 60 && first < 100, "\(transport): the first word after \(first) ms (the server waits 60)")
+        let gaps = zip(contents.dropFirst(), contents).map { $0.at - $1.at }.sorted()
+        #expect(gaps.count == 8)
+        let median = gaps[gaps.count / 2]
+        #expect(abs(median - 25) < 3, "\(transport): median gap \(median) ms (the server waits 25): \(gaps)")
+        // The server paces its words against its own start, so one late word does not shift
+        // the rest: the last arrives 8 gaps after the first, whatever the jitter in between.
+        let span = contents.last!.at - first
+        #expect(abs(span - 200) < 15, "\(transport): the last word \(span) ms after the first (8 × 25 ms): \(gaps)")
+    }
+
+    static let litServe = try! LitServeFixture()
 }

@@ -106,3 +106,11 @@ public final class SSEFixture: PythonServer, @unchecked Sendable {
     /// `https://` for a TLS fixture.
     public override var base: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
 }
+
+/// LitServe's OpenAI-compatible server streaming a known sentence: the first word after
+/// `ttftMs`, then one every `gapMs` (Tests/Fixtures/litserve_app.py).
+public final class LitServeFixture: PythonServer, @unchecked Sendable {
+    public init(ttftMs: Int = 60, gapMs: Int = 25) throws {
+        try super.init(script: "litserve_app.py", python: try Paths.testPython(), arguments: [String(ttftMs), String(gapMs)])
+    }
+}
