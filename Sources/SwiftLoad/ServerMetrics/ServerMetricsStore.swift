@@ -14,6 +14,8 @@ final class ServerMetricsStore: ServerMetricValues {
     private var order: [String] = []
     private var dropped = Set<String>()
     private var byInterval: [Int: [String: Double]] = [:]
+    /// The latest interval whose point has closed.
+    private var closedThrough = -1
     private var targets: [String: ScrapeTargetStats] = [:]
     private let targetOrder: [String]
 
@@ -78,13 +80,16 @@ final class ServerMetricsStore: ServerMetricValues {
             // The final scrape closes the counters' totals; its short interval's rate is noise.
             guard let v = d.value, v.isFinite, let interval else { continue }
             series[name]!.record(v)
-            byInterval[interval, default: [:]][name] = v
+            // A scrape that came back after its second's point closed (a slow endpoint) still
+            // counts in the run's statistics, but no point takes it: it is not kept for one.
+            if interval > closedThrough { byInterval[interval, default: [:]][name] = v }
         }
     }
 
     /// The values scraped during interval `i` (seconds from the start), removed from the store.
     func take(interval i: Int) -> [String: Double]? {
-        byInterval.removeValue(forKey: i)
+        closedThrough = max(closedThrough, i)
+        return byInterval.removeValue(forKey: i)
     }
 
     /// One line per thing a reader should know: series left out past the cap (and how to
