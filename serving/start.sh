@@ -64,17 +64,24 @@ check_ports() {
   done
 }
 
+# MLServer and Triton serve the same models: MODEL picks which, and each must answer ready.
+v2_models() {
+  case "${MODEL:-all}" in
+    all) models=(iris iris-xgb) ;;
+    sklearn) models=(iris) ;;
+    xgboost) models=(iris-xgb) ;;
+    *) echo "MODEL must be all, sklearn or xgboost for $name" >&2; exit 2 ;;
+  esac
+  ready_urls=()
+  for m in "${models[@]}"; do ready_urls+=("http://127.0.0.1:$http_port/v2/models/$m/ready"); done
+}
+
 if [ "$name" = mlserver ]; then
   http_port="${MLSERVER_HTTP_PORT:-28080}"
   grpc_port="${MLSERVER_GRPC_PORT:-28081}"
   metrics_port="${MLSERVER_METRICS_PORT:-28082}"
   workers="${PARALLEL_WORKERS:-0}"
-  case "${MODEL:-all}" in
-    all) models=(iris iris-xgb) ;;
-    sklearn) models=(iris) ;;
-    xgboost) models=(iris-xgb) ;;
-    *) echo "MODEL must be all, sklearn or xgboost for mlserver" >&2; exit 2 ;;
-  esac
+  v2_models
   check_ports "$http_port" "$grpc_port" "$metrics_port"
 
   # MLServer serves every model-settings.json under the folder it is given, and writes .envs/
@@ -99,8 +106,6 @@ if [ "$name" = mlserver ]; then
   "metrics_dir": "$dir/.metrics"
 }
 EOF
-  ready_urls=()
-  for m in "${models[@]}"; do ready_urls+=("http://127.0.0.1:$http_port/v2/models/$m/ready"); done
   start_server() {
     cd "$dir"
     exec setsid "${clean_exec[@]}" "$venv_dir/bin/mlserver" start "$dir"
@@ -109,15 +114,8 @@ elif [ "$name" = triton ]; then
   http_port="${TRITON_HTTP_PORT:-28100}"
   grpc_port="${TRITON_GRPC_PORT:-28101}"
   metrics_port="${TRITON_METRICS_PORT:-28102}"
-  case "${MODEL:-all}" in
-    all) models=(iris iris-xgb) ;;
-    sklearn) models=(iris) ;;
-    xgboost) models=(iris-xgb) ;;
-    *) echo "MODEL must be all, sklearn or xgboost for triton" >&2; exit 2 ;;
-  esac
+  v2_models
   check_ports "$http_port" "$grpc_port" "$metrics_port"
-  ready_urls=()
-  for m in "${models[@]}"; do ready_urls+=("http://127.0.0.1:$http_port/v2/models/$m/ready"); done
   start_server() {
     cd "$serving_dir"
     export LAB_DIR="$lab_dir" TRITON_HTTP_PORT="$http_port" TRITON_GRPC_PORT="$grpc_port" \

@@ -32,7 +32,7 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         if results.isEmpty { throw ValidationError("give at least one result file") }
-        if html == nil && out.isEmpty && !results.allSatisfy(Self.looksLikeSweep) {
+        if html == nil && out.isEmpty && !results.allSatisfy({ Self.sweepData($0) != nil }) {
             throw ValidationError("say what to write: --html PATH or --out FORMAT=PATH")
         }
         if results.count > 1 && !out.isEmpty { throw ValidationError("--out takes a single result; several results compare with --html") }
@@ -79,9 +79,7 @@ struct ReportCommand: ParsableCommand {
     private func readSweeps() throws -> [SweepResult]? {
         var sweeps: [SweepResult] = []
         for path in results {
-            guard let data = FileManager.default.contents(atPath: path),
-                  let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  doc["steps"] != nil, doc["schemaVersion"] == nil else { continue }
+            guard let data = Self.sweepData(path) else { continue }
             do { sweeps.append(try JSONDecoder().decode(SweepResult.self, from: data)) } catch {
                 throw CLIError("cannot use sweep \(path): it is not a complete sweep result")
             }
@@ -114,11 +112,12 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// A sweep result prints its answer even without --html.
-    static func looksLikeSweep(_ path: String) -> Bool {
+    /// The file's contents when it is a sweep result (steps, no result schema version).
+    static func sweepData(_ path: String) -> Data? {
         guard let data = FileManager.default.contents(atPath: path),
-              let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
-        return doc["steps"] != nil && doc["schemaVersion"] == nil
+              let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              doc["steps"] != nil, doc["schemaVersion"] == nil else { return nil }
+        return data
     }
 
     private func write(_ body: () throws -> Void) throws {

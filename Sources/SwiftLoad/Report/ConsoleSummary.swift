@@ -118,7 +118,6 @@ public enum ConsoleSummary {
                     case "ms": actual = DurationFormat.milliseconds(v)
                     case "rate": actual = NumberFormat.percent(v)
                     case "/s": actual = String(format: "%.1f/s", v)
-                    case "value": actual = NumberFormat.value(v)
                     default: actual = NumberFormat.value(v)
                     }
                 } else {

@@ -123,7 +123,6 @@ final class ServerMetricsStore: ServerMetricValues {
 
     func serverValues(_ name: String) -> [Double]? { series[name].map(\.values) }
     func serverIncrease(_ name: String) -> Double? { series[name]?.increase }
-    func serverKind(_ name: String) -> ServerSeriesKind? { series[name]?.kind }
 }
 
 /// Where thresholds on server series read their values: the live store during a run, a result
@@ -133,7 +132,6 @@ protocol ServerMetricValues {
     func serverValues(_ name: String) -> [Double]?
     /// How much a counter grew over the whole run.
     func serverIncrease(_ name: String) -> Double?
-    func serverKind(_ name: String) -> ServerSeriesKind?
 }
 
 /// What `--scrape` collected, in the JSON result.
@@ -178,5 +176,4 @@ extension RunResult: ServerMetricValues {
         return timeSeries.compactMap { $0.server?[name] }
     }
     func serverIncrease(_ name: String) -> Double? { serverMetrics?.series.first { $0.name == name }?.increase }
-    func serverKind(_ name: String) -> ServerSeriesKind? { serverMetrics?.series.first { $0.name == name }?.kind }
 }

@@ -29,7 +29,7 @@ public enum SweepComparison {
         for e in entries.sorted(by: { ($0.sweep.highestPassingRate ?? -1) > ($1.sweep.highestPassingRate ?? -1) }) {
             let s = e.sweep
             let best = s.highestPassingRate
-            let at = best.flatMap { b in s.steps.last { closed ? $0.vus == Int(b) : $0.rate == b } }
+            let at = s.highestPassingStep
             let bestText = best.map { closed ? String(Int($0)) : NumberFormat.rate($0) } ?? "none"
             var line = "  " + e.label.padding(toLength: width, withPad: " ", startingAt: 0)
                 + (bestText + (s.generatorLimitedAt != nil ? "+" : "")).padding(toLength: 13, withPad: " ", startingAt: 0)
@@ -85,7 +85,7 @@ public enum SweepComparison {
         let rows = entries.sorted { ($0.sweep.highestPassingRate ?? -1) > ($1.sweep.highestPassingRate ?? -1) }.map { e -> [String] in
             let s = e.sweep
             let best = s.highestPassingRate
-            let at = best.flatMap { b in s.steps.last { closed ? $0.vus == Int(b) : $0.rate == b } }
+            let at = s.highestPassingStep
             func v(_ r: Double) -> String { closed ? String(Int(r)) : NumberFormat.rate(r) + "/s" }
             return [e.label, best.map(v) ?? "none", at.map { HTML.ms($0.p50) } ?? "–", at.map { HTML.ms($0.p99) } ?? "–",
                     s.lowestFailingRate.map(v) ?? "–",

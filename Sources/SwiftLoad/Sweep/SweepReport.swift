@@ -18,7 +18,7 @@ public enum SweepReport {
         }
         out.append("")
         if closed {
-            if let best = s.highestPassingRate, let step = s.steps.first(where: { $0.vus == Int(best) }) {
+            if let best = s.highestPassingRate, let step = s.highestPassingStep {
                 out.append("  highest concurrency meeting every SLO: \(Int(best)) VUs, \(NumberFormat.rate(step.achievedRate))/s"
                            + (s.lowestFailingRate.map { " (fails at \(Int($0)) VUs)" } ?? " (the most VUs tried)"))
             } else {

@@ -55,4 +55,10 @@ public struct SweepResult: Codable, Sendable {
         self.steps = steps
         self.exitCode = exitCode
     }
+
+    /// The step that gave `highestPassingRate` (the last one run at that rate or VU count).
+    public var highestPassingStep: SweepStep? {
+        guard let best = highestPassingRate else { return nil }
+        return steps.last { mode == "concurrency" ? $0.vus == Int(best) : $0.rate == best }
+    }
 }
