@@ -52,6 +52,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep only scraped metric families whose name starts with PREFIX (repeatable; default: all).", valueName: "PREFIX"))
     var scrapeInclude: [String] = []
 
+    @Option(help: ArgumentHelp("A goodput SLO for LLM calls (repeatable): ttft:500ms, tpot:50ms or e2e:2s; llm_goodput counts the calls that meet them all.", valueName: "KEY:DURATION"))
+    var goodput: [String] = []
+
     @Flag(name: .shortAndLong, help: "No progress output (the summary is still printed).")
     var quiet = false
 
@@ -77,6 +80,7 @@ struct RunCommand: ParsableCommand {
     var startAt: String?
 
     func validate() throws {
+        do { _ = try GoodputSLO.parse(goodput) } catch { throw ValidationError(error.description) }
         let overrides = RunOverrides(vus: vus, duration: duration?.value, rate: rate, iterations: iterations)
         if let problem = overrides.validate().first { throw ValidationError(problem) }
         if let workers, workers < 1 || workers > 1024 { throw ValidationError("--workers must be between 1 and 1024 (got \(workers))") }
@@ -96,6 +100,7 @@ struct RunCommand: ParsableCommand {
         config.strict = strict
         config.scrape = scrape
         config.scrapeInclude = scrapeInclude
+        config.goodput = goodput
         config.env = try Self.parseEnv(env)
         config.outputs = try out.map(outputSpec)
         if let segment { config.segment = try? ExecutionSegment.parse(segment).get() }

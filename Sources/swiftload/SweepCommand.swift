@@ -22,7 +22,8 @@ struct SweepCommand: ParsableCommand {
             a step the generator limited (a busy worker, late starts) is discarded and ends the
             sweep, whose answer is then a lower bound.
             An SLO is a threshold condition: 'p(99)<50ms' (http_req_duration), 'error_rate<1%'
-            (http_req_failed), or any 'metric{filter}:condition'.
+            (http_req_failed), 'ttft p(99)<500ms' or 'tpot p(90)<50ms' (LLM calls: ttft, ttfot,
+            itl, tpot, e2e), or any 'metric{filter}:condition'.
             --vus-from N --vus-to M sweeps concurrency instead (closed model: every scenario
             runs as that many constant VUs, as perf_analyzer's --concurrency-range), doubling the
             VUs and bisecting to neighbouring counts.
@@ -77,6 +78,9 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep only scraped metric families whose name starts with PREFIX (repeatable; default: all).", valueName: "PREFIX"))
     var scrapeInclude: [String] = []
 
+    @Option(help: ArgumentHelp("A goodput SLO for LLM calls (repeatable): ttft:500ms, tpot:50ms or e2e:2s; llm_goodput counts the calls that meet them all.", valueName: "KEY:DURATION"))
+    var goodput: [String] = []
+
     @Flag(help: "Skip TLS certificate verification.")
     var insecure = false
 
@@ -84,6 +88,7 @@ struct SweepCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
+        do { _ = try GoodputSLO.parse(goodput) } catch { throw ValidationError(error.description) }
         if slos.isEmpty { throw ValidationError("give at least one --slo, e.g. --slo 'p(99)<50ms'") }
         if !(from > 0) || !(to >= from) || to > 10_000_000.0 {
             throw ValidationError("--from and --to must be rates with 0 < from <= to <= \(Int(10_000_000.0)) (got \(from) and \(to))")
@@ -134,6 +139,7 @@ struct SweepCommand: ParsableCommand {
                 config.insecure = insecure
                 config.scrape = scrape
                 config.scrapeInclude = scrapeInclude
+                config.goodput = goodput
                 config.quiet = true
                 config.outputs = [OutputSpec(format: "json", path: path)]
                 let code = try Self.runWindow(binary: binary, script: script, config: config)
@@ -185,11 +191,21 @@ struct SweepCommand: ParsableCommand {
     static func threshold(_ slo: String) throws -> String {
         let t = slo.trimmingCharacters(in: .whitespaces)
         var text = t
-        if t.hasPrefix("error_rate") { text = "http_req_failed:rate" + t.dropFirst("error_rate".count) }
+        let word = String(t.prefix { $0.isLetter || $0 == "_" })
+        if let metric = Self.llmAliases[word], t.count > word.count, [" ", ":"].contains(t[t.index(t.startIndex, offsetBy: word.count)]) {
+            // `ttft p(99)<500ms`, `tpot: p(90) < 50ms`, `goodput rate>2`
+            var rest = t.dropFirst(word.count).drop { $0 == " " }
+            if rest.first == ":" { rest = rest.dropFirst() }
+            text = metric + ":" + rest
+        } else if t.hasPrefix("error_rate") { text = "http_req_failed:rate" + t.dropFirst("error_rate".count) }
         else if ["p(", "avg", "med", "min", "max"].contains(where: { t.hasPrefix($0) }) { text = "http_req_duration:" + t }
         do { _ = try ThresholdParser.parse(text) } catch { throw CLIError("--slo \(slo): \(error)") }
         return text
     }
+
+    /// Short names for the LLM metrics in an SLO (`ttft p(99)<500ms`).
+    static let llmAliases = ["ttft": "llm_ttft", "ttfot": "llm_ttfot", "itl": "llm_itl", "tpot": "llm_tpot",
+                             "e2e": "llm_e2e", "goodput": "llm_goodput", "output_tokens_per_second": "llm_output_tokens_per_second"]
 
     static func rateText(_ r: Double) -> String { String(format: r >= 100 ? "%.0f" : "%.3g", r) }
 

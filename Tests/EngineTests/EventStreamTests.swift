@@ -88,5 +88,5 @@ import TestSupport
         #expect(abs(span - 200) < 15, "\(transport): the last word \(span) ms after the first (8 × 25 ms): \(gaps)")
     }
 
-    static let litServe = try! LitServeFixture()
+    static var litServe: LitServeFixture { LitServeFixture.shared }
 }

@@ -4,9 +4,12 @@ serving a deterministic generator with known timing, for the streaming tests.
 
     POST /v1/chat/completions {"model": …, "messages": […], "stream": true}
       streams `chat.completion.chunk` events over SSE: the words of WORDS, the first after
-      TTFT_MS, then one every GAP_MS, then `data: [DONE]`
+      TTFT_MS, then one every GAP_MS, then a last chunk with the usage, then `data: [DONE]`.
+      Each word counts as TOKENS_PER_CHUNK output tokens (a server that packs several tokens
+      into one chunk); the prompt's tokens are its words. Without "stream" the same answer
+      comes whole, with its usage.
 
-    litserve_app.py PORT [TTFT_MS GAP_MS]     (defaults 60 and 25)
+    litserve_app.py PORT [TTFT_MS GAP_MS [TOKENS_PER_CHUNK]]     (defaults 60, 25 and 1)
 
 It prints "listening" once /health answers. Stopping it by its PID (or the test process going
 away) stops LitServe and every process it started.
@@ -30,11 +33,20 @@ class Generator(ls.LitAPI):
     def predict(self, messages, **kwargs):
         ttft = float(os.environ["TTFT_MS"]) / 1000
         gap = float(os.environ["GAP_MS"]) / 1000
+        per_chunk = int(os.environ["TOKENS_PER_CHUNK"])
+        # The spec hands over the whole request (a ChatCompletionRequest) or its messages.
+        prompt = sum(len(str(m.get("content") if isinstance(m, dict) else getattr(m, "content", "")).split())
+                     for m in getattr(messages, "messages", messages))
         start = time.monotonic()
         for i, word in enumerate(WORDS):
             # Paced against the start, so the words' times do not drift with the server's work.
             time.sleep(max(0.0, start + ttft + i * gap - time.monotonic()))
-            yield word + " "
+            # LitServe reports the last item's usage at the end of a stream, and the sum of every
+            # item's in a whole answer: only the last word carries the counts, so both are right.
+            last = i == len(WORDS) - 1
+            done = len(WORDS) * per_chunk if last else 0
+            yield {"role": "assistant", "content": word + " ", "prompt_tokens": prompt if last else 0,
+                   "completion_tokens": done, "total_tokens": prompt + done if last else 0}
 
 
 def supervise(port):
@@ -77,4 +89,5 @@ if __name__ == "__main__":
     else:
         os.environ["TTFT_MS"] = sys.argv[2] if len(sys.argv) > 2 else "60"
         os.environ["GAP_MS"] = sys.argv[3] if len(sys.argv) > 3 else "25"
+        os.environ["TOKENS_PER_CHUNK"] = sys.argv[4] if len(sys.argv) > 4 else "1"
         supervise(int(sys.argv[1]))

@@ -24,6 +24,12 @@ import Testing
         ("http_reqs{status:503}:count<10", "http_reqs{status:503}", "count", .less, 10.0),
         ("http_req_waiting{name:infer,model:iris}:p(95)<20ms", "http_req_waiting{name:infer,model:iris}", "p(95)", .less, 20.0),
         ("group_duration{group:checkout}:avg<2s", "group_duration{group:checkout}", "avg", .less, 2000.0),
+        ("llm_ttft{name:chat}:p(99)<0.5s", "llm_ttft{name:chat}", "p(99)", .less, 500.0),
+        ("llm_itl:p(50)<20ms", "llm_itl", "p(50)", .less, 20.0),
+        ("llm_output_tokens_per_second:p(10)>20", "llm_output_tokens_per_second", "p(10)", .greater, 20.0),
+        ("llm_goodput:rate>2", "llm_goodput", "rate", .greater, 2.0),
+        ("llm_output_tokens:count>=100", "llm_output_tokens", "count", .greaterOrEqual, 100.0),
+        ("stream_message_gap:max<1s", "stream_message_gap", "max", .less, 1000.0),
     ])
     func parsesValidThresholds(input: String, key: String, aggregation: String, comparison: Threshold.Comparison, bound: Double) throws {
         let t = try ThresholdParser.parse(input)
@@ -62,6 +68,7 @@ import Testing
         ("http_req_duration:avg 1", "expected a comparison", 23),
         ("http_req_duration:avg=<1", "unknown comparison \"=<\"", 22),
         ("http_req_duration:avg<", "expected a number", 23),
+        ("llm_output_tokens_per_second:p(10)>20ms", "takes a plain number, not \"ms\"", 38),
         ("http_req_duration:avg<2x0ms", "unknown unit \"x\"", 24),
         ("http_req_duration:avg<10parsecs", "unknown unit \"parsecs\"", 25),
         ("http_req_duration:p(99)<1ms extra", "unexpected \"extra\"", 29),

@@ -108,9 +108,14 @@ public final class SSEFixture: PythonServer, @unchecked Sendable {
 }
 
 /// LitServe's OpenAI-compatible server streaming a known sentence: the first word after
-/// `ttftMs`, then one every `gapMs` (Tests/Fixtures/litserve_app.py).
+/// `ttftMs`, then one every `gapMs`, each word counted as `tokensPerChunk` tokens in the usage
+/// (Tests/Fixtures/litserve_app.py).
 public final class LitServeFixture: PythonServer, @unchecked Sendable {
-    public init(ttftMs: Int = 60, gapMs: Int = 25) throws {
-        try super.init(script: "litserve_app.py", python: try Paths.testPython(), arguments: [String(ttftMs), String(gapMs)])
+    /// The one the streaming suites share: defaults, each word counted as two tokens.
+    public static let shared = try! LitServeFixture(tokensPerChunk: 2)
+
+    public init(ttftMs: Int = 60, gapMs: Int = 25, tokensPerChunk: Int = 1) throws {
+        try super.init(script: "litserve_app.py", python: try Paths.testPython(),
+                       arguments: [String(ttftMs), String(gapMs), String(tokensPerChunk)])
     }
 }

@@ -90,16 +90,22 @@ public struct RunComparison: Codable, Sendable {
         var widened = Set<String>()
         for name in compared {
             let b = baseline.byName.first { $0.name == name }!, c = current.byName.first { $0.name == name }!
-            let hb: LatencyHistogram?, hc: LatencyHistogram?
-            do {
-                hb = try baseline.histogram(name: name)
-                hc = try current.histogram(name: name)
-            } catch {
-                throw ComparisonError(error.description)
+            // Built once per name and metric: every statistic of a metric reads the same two distributions.
+            var distributions: [String: (RecordedDistribution?, RecordedDistribution?)] = [:]
+            func distribution(_ metric: String) throws(ComparisonError) -> (RecordedDistribution?, RecordedDistribution?) {
+                if let d = distributions[metric] { return d }
+                let hb: LatencyHistogram?, hc: LatencyHistogram?
+                do {
+                    hb = try baseline.histogram(metric, name: name)
+                    hc = try current.histogram(metric, name: name)
+                } catch {
+                    throw ComparisonError(error.description)
+                }
+                let d = (hb.flatMap { $0.totalCount > 0 ? RecordedDistribution($0) : nil },
+                         hc.flatMap { $0.totalCount > 0 ? RecordedDistribution($0) : nil })
+                distributions[metric] = d
+                return d
             }
-            // Built once per name: every latency statistic reads the same two distributions.
-            let db = hb.flatMap { $0.totalCount > 0 ? RecordedDistribution($0) : nil }
-            let dc = hc.flatMap { $0.totalCount > 0 ? RecordedDistribution($0) : nil }
             // The seed depends on the name only, so the same files give the same intervals.
             var rng = SplitMix64(seed: name.utf8.reduce(0xC0FFEE) { ($0 &* 31) &+ UInt64($1) })
             for t in tolerances {
@@ -113,8 +119,9 @@ public struct RunComparison: Codable, Sendable {
                     // Jeffreys intervals: each rate's uncertainty as Beta(f + ½, n − f + ½).
                     for _ in 0..<draws { samples.append(rng.beta(fc + 0.5, nc - fc + 0.5) - rng.beta(fb + 0.5, nb - fb + 0.5)) }
                 case .avg, .percentile:
+                    let (db, dc) = try distribution(t.metric)
                     guard let db, let dc else {
-                        notes.append("\(name): no latency histogram, \(t.statistic) not compared")
+                        notes.append("\(name): no \(t.metric) histogram in \(db == nil ? "the baseline" : "the current run"), \(t.description) not compared")
                         continue
                     }
                     var drawsB: [Double] = [], drawsC: [Double] = []
@@ -131,8 +138,10 @@ public struct RunComparison: Codable, Sendable {
                             drawsC.append(dc.drawMean(using: &rng))
                         }
                     }
-                    let widenB = SecondToSecondSpread.widening(baseline, name: name, statistic: t.statistic, draws: drawsB, point: point.0)
-                    let widenC = SecondToSecondSpread.widening(current, name: name, statistic: t.statistic, draws: drawsC, point: point.1)
+                    // The per-second series holds request durations only.
+                    let perSecond = t.metric == "http_req_duration"
+                    let widenB = perSecond ? SecondToSecondSpread.widening(baseline, name: name, statistic: t.statistic, draws: drawsB, point: point.0) : 1
+                    let widenC = perSecond ? SecondToSecondSpread.widening(current, name: name, statistic: t.statistic, draws: drawsC, point: point.1) : 1
                     if widenB > 1 || widenC > 1 {
                         widened.insert(name)
                     }
@@ -146,7 +155,8 @@ public struct RunComparison: Codable, Sendable {
                 let isRate = t.statistic == .errorRate
                 let change = isRate ? point.1 - point.0 : (point.0 > 0 ? point.1 / point.0 - 1 : 0)
                 let verdict: Verdict = low > t.limit ? .regression : change > t.limit ? .inconclusive : high < 0 ? .improved : .pass
-                var row = Row(name: name, statistic: t.statistic.description, unit: isRate ? "rate" : "ms",
+                let statistic = t.metric == "http_req_duration" ? t.statistic.description : "\(t.metric) \(t.statistic)"
+                var row = Row(name: name, statistic: statistic, unit: isRate ? "rate" : "ms",
                               baseline: isRate ? point.0 : point.0 / 1000, current: isRate ? point.1 : point.1 / 1000,
                               change: change, changeLow: low, changeHigh: high, limit: t.limit,
                               baselineCount: b.count, currentCount: c.count, verdict: verdict, summary: "")

@@ -9,7 +9,8 @@ extension HTTP {
     ///     let ttft = s.timeToFirstEvent
     ///     for e in s.events where e.data != "[DONE]" { … }
     ///
-    /// The request is recorded as one request (`http_req_duration` spans the whole stream).
+    /// The request is recorded as one request (`http_req_duration` spans the whole stream), and
+    /// its events as `stream_messages`, `stream_first_message` and `stream_message_gap`.
     /// `onEvent` runs on the VU's thread as each event arrives, for a script that reacts mid-stream.
     /// `Accept: text/event-stream` is sent unless `headers` set an Accept.
     nonisolated(nonsending) public func sse(_ url: String, method: HTTPMethod = .get, body: Body = .empty,
@@ -21,6 +22,7 @@ extension HTTP {
         var r = Request(method: method, url: url, headers: h, body: body, name: name, timeout: timeout, keepBody: keepBody, tags: tags)
         let collector = EventStreamCollector(start: MonotonicClock.now(), onEvent: onEvent)
         r.bodyObserver = BodyObserver { collector.received(status: $0, bytes: $1) }
+        r.streamAccount = collector
         let response = try await request(r)
         return EventStream(response: response, events: collector.events, comments: collector.comments)
     }

@@ -35,6 +35,9 @@ public struct Options: Sendable {
     public var maxRequestNames: Int
     /// Server metrics scraped while the load runs (see `ScrapeOptions`); `--scrape` adds targets.
     public var scrape: ScrapeOptions
+    /// What an LLM call must meet to count toward `llm_goodput` (see `GoodputSLO`); `--goodput`
+    /// overrides it.
+    public var goodput: GoodputSLO
 
     public init(scenarios: [String: Scenario] = [:],
                 thresholds: [String: ThresholdSet] = [:],
@@ -49,7 +52,8 @@ public struct Options: Sendable {
                 grpcMaxMessageSize: Int = 4 << 20,
                 cookies: Bool = false,
                 maxRequestNames: Int = 1000,
-                scrape: ScrapeOptions = ScrapeOptions()) {
+                scrape: ScrapeOptions = ScrapeOptions(),
+                goodput: GoodputSLO = GoodputSLO()) {
         self.scenarios = scenarios
         self.thresholds = thresholds
         self.requestTimeout = requestTimeout
@@ -64,6 +68,7 @@ public struct Options: Sendable {
         self.cookies = cookies
         self.maxRequestNames = maxRequestNames
         self.scrape = scrape
+        self.goodput = goodput
     }
 }
 

@@ -80,6 +80,8 @@ public struct Request: Sendable {
     public var keepBody: BodyRetention?
     /// Streaming requests (`vu.http.sse`): sees the body while it arrives.
     var bodyObserver: BodyObserver?
+    /// Streaming calls: adds their message and token timing to the series when it is recorded.
+    var streamAccount: (any StreamAccount)?
     /// Statuses that count as success; by default every status below 400.
     public var expectedStatuses: ClosedRange<Int>?
     /// Tags for this request's metrics (added to its scenario's), for thresholds and reports.

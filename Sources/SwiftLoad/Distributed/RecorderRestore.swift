@@ -40,6 +40,17 @@ extension Recorder {
                 m.errors[ErrorClass(rawValue: e.errorClass), default: ErrorTally(count: 0, sample: "")]
                     .merge(ErrorTally(count: e.count, sample: e.sample))
             }
+            if let counts = s.stream {
+                let st = m.streamMetrics
+                st.messages = counts.messages
+                st.llmCalls = counts.llmCalls
+                st.inputTokens = counts.inputTokens
+                st.outputTokens = counts.outputTokens
+                st.goodCalls = counts.goodCalls
+                for trend in StreamTrend.allCases {
+                    if let h = s.metrics[trend.rawValue] { st.restore(trend, h.decode()) }
+                }
+            }
             if let existing = requests[key] { existing.merge(m) } else { requests[key] = m }
         }
         for c in result.histograms.checks ?? [] {

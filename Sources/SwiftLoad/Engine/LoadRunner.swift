@@ -217,6 +217,9 @@ public enum LoadRunner {
         effective.scrape.targets += config.scrape
         effective.scrape.include += config.scrapeInclude
         var problems = Self.validate(effective)
+        if !config.goodput.isEmpty {
+            do { effective.goodput = try GoodputSLO.parse(config.goodput) } catch { problems += error.problems }
+        }
         if let startAt = config.startAt, let problem = StartBarrier.problem(startAt) { problems.append(problem) }
         let (thresholds, sources) = parseThresholds(effective, cli: config.thresholds, problems: &problems)
         let workerCount = config.workers ?? effective.workers ?? ProcessInfo.processInfo.activeProcessorCount
@@ -247,6 +250,9 @@ public enum LoadRunner {
         if o.grpcMaxMessageSize < 1 { problems.append("grpcMaxMessageSize must be at least 1 (got \(o.grpcMaxMessageSize))") }
         Limits.check("grpcMaxMessageSize", o.grpcMaxMessageSize, atMost: Limits.maxGRPCMessageSize, into: &problems)
         problems += o.scrape.validate()
+        for (key, d) in [("ttft", o.goodput.ttft), ("tpot", o.goodput.tpot), ("e2e", o.goodput.e2e)] {
+            if let d, d <= .zero || d > Limits.maxRequestTimeout { problems.append("goodput.\(key) must be positive and at most \(DurationFormat.string(Limits.maxRequestTimeout))") }
+        }
         return problems
     }
 

@@ -33,12 +33,16 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var scrape: [String]
     /// `--scrape-include PREFIX`: metric families kept, besides the script's `scrape.include`.
     public var scrapeInclude: [String]
+    /// `--goodput KEY:DURATION`: the goodput SLOs, replacing the script's when any is given.
+    public var goodput: [String]
 
     public init(scriptPath: String? = nil, overrides: RunOverrides = RunOverrides(), workers: Int? = nil,
                 env: [String: String] = [:], outputs: [OutputSpec] = [], thresholds: [String] = [],
                 quiet: Bool = false, insecure: Bool = false, plainProgressInterval: Int = 10,
                 inspectOnly: Bool = false, segment: ExecutionSegment? = nil, startAt: Double? = nil,
-                scriptHash: String? = nil, strict: Bool = false, scrape: [String] = [], scrapeInclude: [String] = []) {
+                scriptHash: String? = nil, strict: Bool = false, scrape: [String] = [], scrapeInclude: [String] = [],
+                goodput: [String] = []) {
+        self.goodput = goodput
         self.inspectOnly = inspectOnly
         self.scrape = scrape
         self.scrapeInclude = scrapeInclude
@@ -78,7 +82,8 @@ extension RunConfig {
                   scriptHash: try c.decodeIfPresent(String.self, forKey: .scriptHash),
                   strict: try c.decodeIfPresent(Bool.self, forKey: .strict) ?? false,
                   scrape: try c.decodeIfPresent([String].self, forKey: .scrape) ?? [],
-                  scrapeInclude: try c.decodeIfPresent([String].self, forKey: .scrapeInclude) ?? [])
+                  scrapeInclude: try c.decodeIfPresent([String].self, forKey: .scrapeInclude) ?? [],
+                  goodput: try c.decodeIfPresent([String].self, forKey: .goodput) ?? [])
     }
 }
 

@@ -149,7 +149,28 @@ final class Aggregator {
             activeVUs: activeVUs, vus: allocatedVUs,
             bytesReceived: p.bytesReceived, bytesSent: p.bytesSent, byName: byName, byScenario: byScenario)
         point.server = server?.take(interval: interval)
+        point.llm = Self.llmPoint(p.recorders)
         return point
+    }
+
+    /// The LLM calls of one interval, all names together; nil when there were none.
+    static func llmPoint(_ recorders: [Recorder]) -> LLMPoint? {
+        var calls = 0, tokens = 0, good = 0
+        var ttft = LatencyHistogram.latency(), itl = LatencyHistogram.latency()
+        for r in recorders {
+            for m in r.requests.values {
+                guard let s = m.stream, s.llmCalls > 0 else { continue }
+                calls += s.llmCalls
+                tokens += s.outputTokens
+                good += s.goodCalls
+                if let h = s.histogram(.ttft) { ttft.merge(h) }
+                if let h = s.histogram(.itl) { itl.merge(h) }
+            }
+        }
+        guard calls > 0 else { return nil }
+        func ms(_ h: LatencyHistogram, _ p: Double) -> Double { h.totalCount > 0 ? Double(h.valueAtPercentile(p)) / 1000 : 0 }
+        return LLMPoint(calls: calls, outputTokens: tokens, goodCalls: good, ttftP50: ms(ttft, 50), ttftP99: ms(ttft, 99),
+                        itlP50: ms(itl, 50), itlP99: ms(itl, 99))
     }
 
     private func append(_ p: TimeSeriesPoint) {

@@ -24,6 +24,16 @@ final class RequestMetrics {
     /// gRPC calls by status code (HTTP requests leave it empty).
     var grpcStatuses: [Int: Int] = [:]
     var errors: [ErrorClass: ErrorTally] = [:]
+    /// Message and token timing of streaming calls; nil for a series that never streamed.
+    private(set) var stream: StreamMetrics?
+
+    /// The stream metrics, created on first use.
+    var streamMetrics: StreamMetrics {
+        if let s = stream { return s }
+        let s = StreamMetrics()
+        stream = s
+        return s
+    }
 
     /// From the moment the request was really sent to the last byte: no coordinated-omission fix.
     var serviceTime: LatencyHistogram { distinctServiceTime ?? duration }
@@ -65,6 +75,7 @@ final class RequestMetrics {
         for (k, v) in o.statuses { statuses[k, default: 0] += v }
         for (k, v) in o.grpcStatuses { grpcStatuses[k, default: 0] += v }
         for (k, v) in o.errors { errors[k, default: ErrorTally(count: 0, sample: "")].merge(v) }
+        if let os = o.stream { streamMetrics.merge(os) }
     }
 
     /// The histogram behind a trend metric name, as thresholds and reports address it.

@@ -88,6 +88,20 @@ extension TimeSeriesPoint {
             q.droppedIterations += s.droppedIterations
             m.byScenario[name] = q
         }
+        if let l = o.llm {
+            if var q = m.llm {
+                q.calls += l.calls
+                q.outputTokens += l.outputTokens
+                q.goodCalls += l.goodCalls
+                q.ttftP50 = Swift.max(q.ttftP50, l.ttftP50)
+                q.ttftP99 = Swift.max(q.ttftP99, l.ttftP99)
+                q.itlP50 = Swift.max(q.itlP50, l.itlP50)
+                q.itlP99 = Swift.max(q.itlP99, l.itlP99)
+                m.llm = q
+            } else {
+                m.llm = l
+            }
+        }
         return m
     }
 }

@@ -57,6 +57,8 @@ public enum ConsoleSummary {
             }
         }
 
+        out += streamSection(r.byName)
+
         if !r.checks.isEmpty {
             out.append("")
             out.append("  checks")
@@ -118,6 +120,7 @@ public enum ConsoleSummary {
                     case "ms": actual = DurationFormat.milliseconds(v)
                     case "rate": actual = NumberFormat.percent(v)
                     case "/s": actual = String(format: "%.1f/s", v)
+                    case "tok/s": actual = String(format: "%.1f tok/s", v)
                     default: actual = NumberFormat.value(v)
                     }
                 } else {

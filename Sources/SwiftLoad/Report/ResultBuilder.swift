@@ -102,7 +102,7 @@ struct ResultBuilder {
     }
 
     private func stats(name: String, _ m: RequestMetrics) -> RequestGroupStats {
-        RequestGroupStats(
+        var row = RequestGroupStats(
             name: name, count: m.requests, failures: m.failures,
             errorRate: m.requests > 0 ? Double(m.failures) / Double(m.requests) : 0,
             rps: elapsedSeconds > 0 ? Double(m.requests) / elapsedSeconds : 0,
@@ -113,6 +113,9 @@ struct ResultBuilder {
             blocked: TrendStats(m.blocked.histogram), connecting: TrendStats(m.connecting.histogram),
             tlsHandshaking: TrendStats(m.tlsHandshaking.histogram), waiting: TrendStats(m.waiting.histogram),
             receiving: TrendStats(m.receiving.histogram))
+        row.stream = m.stream?.streamStats
+        row.llm = m.stream?.llmStats(elapsedSeconds: elapsedSeconds)
+        return row
     }
 
     private func scenarioStats(_ p: ScenarioRef) -> ScenarioStats {
@@ -177,6 +180,11 @@ struct ResultBuilder {
                 s.grpcStatuses = Dictionary(uniqueKeysWithValues: m.grpcStatuses.map { (String($0.key), $0.value) })
                 s.errors = m.errors.sorted { $0.key < $1.key }
                     .map { SeriesError(errorClass: $0.key.rawValue, count: $0.value.count, sample: $0.value.sample) }
+                if let st = m.stream {
+                    for (trend, h) in st.trends { s.metrics[trend.rawValue] = EncodedHistogram(h) }
+                    s.stream = SeriesStreamCounts(messages: st.messages, llmCalls: st.llmCalls, inputTokens: st.inputTokens,
+                                                  outputTokens: st.outputTokens, goodCalls: st.goodCalls)
+                }
                 return s
             }
         var iterations: [String: EncodedHistogram] = [:]
@@ -200,7 +208,7 @@ struct ResultBuilder {
 
     private static func optionsEcho(options: Options, plan: ExecutionPlan, config: RunConfig,
                                     thresholdSources: [String: [String]]) -> OptionsEcho {
-        OptionsEcho(
+        var echo = OptionsEcho(
             scenarios: plan.scenarios.map { p in
                 let s = p.scenario
                 var echo = ScenarioEcho(name: p.name, executor: s.executor.name, description: s.executor.summary,
@@ -239,6 +247,8 @@ struct ResultBuilder {
             insecureSkipTLSVerify: options.insecureSkipTLSVerify || config.insecure,
             maxRedirects: options.maxRedirects,
             envKeys: config.env.keys.sorted())
+        echo.goodput = options.goodput.echo
+        return echo
     }
 
     static var libcurlVersion: String {

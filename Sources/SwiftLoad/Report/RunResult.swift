@@ -98,6 +98,8 @@ public struct OptionsEcho: Codable, Sendable {
     public var maxRedirects: Int
     /// Names of the `--env` variables set (values are not written: they may be secrets).
     public var envKeys: [String]
+    /// Goodput SLOs of LLM calls in ms (`ttft`, `tpot`, `e2e`); absent when none is set.
+    public var goodput: [String: Double]? = nil
 }
 
 public struct ScenarioEcho: Codable, Sendable {
@@ -148,6 +150,10 @@ public struct RequestGroupStats: Codable, Sendable {
     public var tlsHandshaking: TrendStats
     public var waiting: TrendStats
     public var receiving: TrendStats
+    /// Streaming calls' messages (absent when none streamed).
+    public var stream: StreamStats? = nil
+    /// LLM calls' token timing, counts and goodput (absent when none).
+    public var llm: LLMStats? = nil
 }
 
 public struct HTTP2Stats: Codable, Sendable {
@@ -232,6 +238,8 @@ public struct TimeSeriesPoint: Codable, Sendable {
     public var byScenario: [String: ScenarioPoint]
     /// Server series scraped during this interval (`--scrape`), by name as in `serverMetrics`.
     public var server: [String: Double]? = nil
+    /// LLM calls ended in this interval (absent when none).
+    public var llm: LLMPoint? = nil
 }
 
 public struct ScenarioPoint: Codable, Sendable {
@@ -283,6 +291,9 @@ public struct SeriesHistograms: Codable, Sendable {
     public var statuses: [String: Int]?
     public var grpcStatuses: [String: Int]?
     public var errors: [SeriesError]?
+    /// Stream and LLM counts (absent when the series did not stream); their histograms sit in
+    /// `metrics` under their metric names (`llm_ttft`, …).
+    public var stream: SeriesStreamCounts? = nil
 }
 
 /// A series' failed requests of one error class.

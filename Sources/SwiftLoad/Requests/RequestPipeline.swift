@@ -68,7 +68,7 @@ final class RequestPipeline {
                 vu.cookies.store(HTTPHeaders.parse(raw: outcome.headerBytes).values(for: "Set-Cookie"), from: host)
             }
             guard let next = redirects.next(after: current, url: currentURL, &outcome) else {
-                return finish(outcome, recording, keepLimit: keepLimit)
+                return finish(outcome, recording, keepLimit: keepLimit, account: request.streamAccount)
             }
             (current, currentURL) = next
         }
@@ -156,10 +156,13 @@ final class RequestPipeline {
     }
 
     /// The outcome decoded, recorded and handed to the script.
-    private func finish(_ outcome: TransferOutcome, _ recording: RequestRecording, keepLimit: Int) -> Response {
+    private func finish(_ outcome: TransferOutcome, _ recording: RequestRecording, keepLimit: Int,
+                        account: (any StreamAccount)?) -> Response {
         var o = outcome
         ContentDecoding.decode(&o, limit: keepLimit)
         let (timings, error) = recording.record(o, in: context.recorder)
+        account?.account(into: recording.series.metrics(in: context.recorder), intendedStart: recording.intendedStart,
+                         endedAt: o.endedAt, failed: error != nil, body: o.body)
         return Response(name: recording.name, url: recording.url, status: o.status, httpVersion: o.httpVersion,
                         rawHeaders: o.headerBytes, body: o.body, bodySize: o.bodySize, bodyTruncated: o.truncated,
                         timings: timings, error: error)

@@ -19,13 +19,16 @@ public struct EventStream: Sendable {
 }
 
 /// Feeds a 2xx body to the event-stream parser as it arrives and stamps each event with its
-/// arrival; other statuses (a redirect hop, an error page) are not an event stream.
-final class EventStreamCollector: @unchecked Sendable {
+/// arrival; other statuses (a redirect hop, an error page) are not an event stream. When the call
+/// is recorded it adds `stream_messages`, `stream_first_message` and `stream_message_gap`.
+final class EventStreamCollector: StreamAccount, @unchecked Sendable {
     // @unchecked: used by one VU, on its worker thread.
     private var parser = SSEParser()
     private(set) var events: [SSEEvent] = []
+    /// Monotonic arrival of each event (several events of one read share one).
+    private(set) var arrivals: [UInt64] = []
     private let start: UInt64
-    private let onEvent: ((SSEEvent) -> Void)?
+    var onEvent: ((SSEEvent) -> Void)?
     private var status = 0
 
     init(start: UInt64, onEvent: ((SSEEvent) -> Void)?) {
@@ -44,11 +47,31 @@ final class EventStreamCollector: @unchecked Sendable {
         guard (200..<300).contains(status) else { return }
         let batch = parser.feed(bytes)
         guard !batch.isEmpty else { return }
-        let at = Duration(nanoseconds: MonotonicClock.now() &- start)
+        let now = MonotonicClock.now()
+        let at = Duration(nanoseconds: now &- start)
         for var e in batch {
             e.receivedAfter = at
             events.append(e)
+            arrivals.append(now)
             onEvent?(e)
+        }
+    }
+
+    func account(into metrics: RequestMetrics, intendedStart: UInt64, endedAt: UInt64, failed: Bool, body: [UInt8]) {
+        Self.account(arrivals: arrivals, into: metrics, intendedStart: intendedStart)
+    }
+
+    /// A stream's messages in its series: their count, the first one's time from the intended
+    /// start, and the gaps between them.
+    static func account(arrivals: [UInt64], into metrics: RequestMetrics, intendedStart: UInt64) {
+        guard let first = arrivals.first else { return }
+        let s = metrics.streamMetrics
+        s.messages += arrivals.count
+        s.record(.firstMessage, nanoseconds: first &- min(first, intendedStart))
+        var previous = first
+        for a in arrivals.dropFirst() {
+            s.record(.messageGap, nanoseconds: a &- previous)
+            previous = a
         }
     }
 }

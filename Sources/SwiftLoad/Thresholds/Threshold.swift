@@ -107,6 +107,16 @@ public enum MetricName: String, Sendable, CaseIterable {
     case iterationStartLag = "iteration_start_lag"
     /// Group durations (trend), filterable by group and scenario.
     case groupDuration = "group_duration"
+    // Streams and LLM calls (trends), filterable as requests are: see `StreamTrend`.
+    case streamFirstMessage = "stream_first_message"
+    case streamMessageGap = "stream_message_gap"
+    case llmTTFT = "llm_ttft"
+    case llmTTFOT = "llm_ttfot"
+    case llmITL = "llm_itl"
+    case llmTPOT = "llm_tpot"
+    case llmE2E = "llm_e2e"
+    /// Output tokens per second of each call (a trend of plain numbers, not durations).
+    case llmOutputTokensPerSecond = "llm_output_tokens_per_second"
     // Rates (fractions).
     case httpReqFailed = "http_req_failed"
     case checks = "checks"
@@ -120,6 +130,13 @@ public enum MetricName: String, Sendable, CaseIterable {
     case failedIterations = "failed_iterations"
     case dataReceived = "data_received"
     case dataSent = "data_sent"
+    /// Messages received over streams (SSE events, gRPC messages).
+    case streamMessages = "stream_messages"
+    /// Prompt and output tokens of LLM calls, as the server counted them (see `TokenTiming`).
+    case llmInputTokens = "llm_input_tokens"
+    case llmOutputTokens = "llm_output_tokens"
+    /// LLM calls that met every goodput SLO; its `rate` is goodput in requests per second.
+    case llmGoodput = "llm_goodput"
     /// A series scraped from the server (`--scrape`), written `server:<series>`.
     case server = "server"
 
@@ -129,17 +146,24 @@ public enum MetricName: String, Sendable, CaseIterable {
         switch self {
         case .httpReqDuration, .httpReqServiceTime, .httpReqBlocked, .httpReqConnecting,
              .httpReqTLSHandshaking, .httpReqWaiting, .httpReqReceiving, .iterationDuration, .iterationStartLag,
-             .groupDuration:
+             .groupDuration, .streamFirstMessage, .streamMessageGap, .llmTTFT, .llmTTFOT, .llmITL, .llmTPOT, .llmE2E,
+             .llmOutputTokensPerSecond:
             return .trend
         case .httpReqFailed, .checks:
             return .rate
         case .httpReqs, .grpcReqs, .iterations, .droppedIterations, .interruptedIterations, .failedIterations,
-             .dataReceived, .dataSent:
+             .dataReceived, .dataSent, .streamMessages, .llmInputTokens, .llmOutputTokens, .llmGoodput:
             return .counter
         case .server:
             return .server
         }
     }
+
+    /// The stream trend behind this metric, if it is one.
+    var streamTrend: StreamTrend? { StreamTrend(rawValue: rawValue) }
+
+    /// False for trends of plain numbers (tokens per second): their bounds take no time unit.
+    var isDuration: Bool { streamTrend?.isDuration ?? true }
 
     /// Whether this metric can be filtered by `tag`. Request metrics take `name`, `group`,
     /// `scenario` and any custom tag (`status` too for `http_reqs`); checks `check`, `group` and

@@ -43,7 +43,7 @@ struct ThresholdEvaluator {
     private func unit(_ t: Threshold) -> String {
         switch (t.metric.kind, t.aggregation) {
         case (.trend, .count), (.counter, .count): return "count"
-        case (.trend, _): return "ms"
+        case (.trend, _): return t.metric.isDuration ? "ms" : "tok/s"
         case (.rate, _): return "rate"
         case (.counter, _): return "/s"
         case (.server, _): return "value"
@@ -72,6 +72,20 @@ struct ThresholdEvaluator {
              .httpReqTLSHandshaking, .httpReqWaiting, .httpReqReceiving:
             guard let r = requests(filter), let trend = TrendMetric(rawValue: t.metric.rawValue) else { return nil }
             return aggregate(r.histogram(for: trend), t.aggregation)
+        case .streamFirstMessage, .streamMessageGap, .llmTTFT, .llmTTFOT, .llmITL, .llmTPOT, .llmE2E,
+             .llmOutputTokensPerSecond:
+            guard let trend = t.metric.streamTrend, let h = requests(filter)?.stream?.histogram(trend) else {
+                return t.aggregation == .count ? 0 : nil
+            }
+            return aggregate(h, t.aggregation)
+        case .streamMessages:
+            return counter(Double(requests(filter)?.stream?.messages ?? 0), t.aggregation)
+        case .llmInputTokens:
+            return counter(Double(requests(filter)?.stream?.inputTokens ?? 0), t.aggregation)
+        case .llmOutputTokens:
+            return counter(Double(requests(filter)?.stream?.outputTokens ?? 0), t.aggregation)
+        case .llmGoodput:
+            return counter(Double(requests(filter)?.stream?.goodCalls ?? 0), t.aggregation)
         case .iterationDuration:
             guard let s = scenarios(filter) else { return nil }
             return aggregate(s.iterationDuration, t.aggregation)

@@ -68,7 +68,7 @@ public enum ThresholdParser {
             throw scanner.error("\(aggregation) does not apply to \(metric.rawValue) (a \(metric.kind) metric)", at: 0)
         }
         let comparison = try scanner.comparison()
-        let bound = try scanner.bound(kind: metric.kind, aggregation: aggregation)
+        let bound = try scanner.bound(kind: metric.kind, aggregation: aggregation, duration: metric.isDuration)
         let abort = try scanner.abortOnFail()
         scanner.skipSpaces()
         if !scanner.atEnd { throw scanner.error("unexpected \"\(scanner.rest)\"") }
@@ -244,13 +244,14 @@ public enum ThresholdParser {
             return seconds
         }
 
-        mutating func bound(kind: MetricName.Kind, aggregation: Threshold.Aggregation) throws(ThresholdSyntaxError) -> Double {
+        mutating func bound(kind: MetricName.Kind, aggregation: Threshold.Aggregation,
+                            duration: Bool = true) throws(ThresholdSyntaxError) -> Double {
             skipSpaces()
             guard let v = number() else { throw error("expected a number") }
             let unitStart = i
             var unit = ""
             while i < chars.count, chars[i].isLetter || chars[i] == "%" { unit.append(chars[i]); i += 1 }
-            let isDuration = kind == .trend && aggregation != .count
+            let isDuration = kind == .trend && duration && aggregation != .count
             if isDuration {
                 switch unit {
                 case "", "ms": return v

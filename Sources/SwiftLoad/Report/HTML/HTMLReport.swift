@@ -11,6 +11,7 @@ public enum HTMLReport {
         body += tiles(r)
         body += section("Requests", requestTable(r))
         body += section("Over time", "<div class=\"charts\">" + timeCharts(r).map { $0.figure() }.joined() + "</div>")
+        body += HTMLStreams.section(r)
         if let server = HTMLServerMetrics.section(r) { body += server }
         body += section("Latency distribution", spectrumChart(r)
                         + "<p class=\"note\">Latency by percentile (HdrHistogram's plot): the x axis counts nines, so the tail gets as much room as the median. "
@@ -162,6 +163,7 @@ public enum HTMLReport {
         case "rate": return HTML.percent(v)
         case "/s": return NumberFormat.rate(v) + "/s"
         case "value": return NumberFormat.value(v)
+        case "tok/s": return String(format: "%.1f tok/s", v)
         default: return v == v.rounded() && abs(v) < 1e15 ? NumberFormat.grouped(Int(v)) : String(format: "%.2f", v)
         }
     }

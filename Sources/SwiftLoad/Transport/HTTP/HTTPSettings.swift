@@ -11,6 +11,8 @@ struct HTTPSettings: Sendable {
     var http2: HTTP2Options
     var grpcMaxMessageSize: Int
     var cookies: Bool
+    /// What an LLM call must meet to count toward `llm_goodput`.
+    var goodput: GoodputSLO
 
     init(options: Options, insecureOverride: Bool) {
         requestTimeout = options.requestTimeout
@@ -23,5 +25,6 @@ struct HTTPSettings: Sendable {
         http2 = options.http2
         grpcMaxMessageSize = options.grpcMaxMessageSize
         cookies = options.cookies
+        goodput = options.goodput
     }
 }
