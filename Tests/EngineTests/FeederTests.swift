@@ -105,4 +105,47 @@ import TestSupport
             #expect("\(error)" == "feeder record has no field 'sepal' (fields: petal_length, species)")
         }
     }
+
+    /// Prompt datasets as `vllm bench serve` reads them: ShareGPT (a JSON array, first human turn
+    /// and the reply's length), OpenAI messages and plain prompts in JSON lines; records with no
+    /// prompt are skipped. Synthetic prompts follow their length distributions, the same for a seed.
+    @Test func promptDatasetsAndSyntheticPrompts() throws {
+        let seen = Collected<Prompt>()
+        let share = Feeder.prompts(Paths.fixtures + "/data/sharegpt_sample.json")
+        let lines = Feeder.prompts(Paths.fixtures + "/data/prompts.jsonl", maxTokensCap: 30)
+        #expect(share.count == 3 && lines.count == 3)
+        _ = try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 3)])) { vu in
+            seen.add(try share.next(vu))
+            seen.add(try lines.next(vu))
+        }
+        let p = seen.all
+        #expect(p[0].messages == [.user("Name three primary colours.")])
+        // "Red, yellow and blue are the traditional primary colours used in painting." is 76
+        // characters: 19 tokens at four characters a token.
+        #expect(p[0].maxTokens == 19)
+        #expect(p[1].messages == [.system("Be brief."), .user("Define entropy.")] && p[1].maxTokens == 13)
+        #expect(p[2].messages == [.user("What is 2 + 2?")] && p[2].maxTokens == 1)
+        #expect(p[3].text == "Write a haiku about load tests." && p[3].maxTokens == 30, "max_tokens 40 capped at 30")
+        #expect(p[4].messages == [.user("Say hello.")] && p[4].maxTokens == nil, "no reply, no length hint")
+        #expect(p[5].maxTokens == 8 && p[5].inputTokens == 9)
+
+        let a = Feeder.syntheticPrompts(count: 200, inputTokens: .uniform(50, 150), outputTokens: .normal(mean: 64, stddev: 8), seed: 7)
+        let b = Feeder.syntheticPrompts(count: 200, inputTokens: .uniform(50, 150), outputTokens: .normal(mean: 64, stddev: 8), seed: 7)
+        let drawn = Collected<(Prompt, Prompt)>()
+        _ = try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 200)])) { vu in
+            drawn.add((try a.next(vu), try b.next(vu)))
+        }
+        let pairs = drawn.all
+        #expect(pairs.allSatisfy { $0.0 == $0.1 }, "one seed, one set of prompts")
+        let inputs = pairs.map { $0.0.inputTokens ?? 0 }, outputs = pairs.map { $0.0.maxTokens ?? 0 }
+        #expect(inputs.allSatisfy { (50...150).contains($0) } && Set(inputs).count > 50)
+        #expect(pairs.allSatisfy { $0.0.text.split(separator: " ").count == $0.0.inputTokens }, "n tokens, n words")
+        let mean = Double(outputs.reduce(0, +)) / Double(outputs.count)
+        #expect(abs(mean - 64) < 3 && outputs.allSatisfy { $0 >= 1 && $0 <= 96 })
+        #expect(Set(pairs.map { $0.0.text }).count == 200, "every prompt differs from its first word")
+        let bad = Feeder.syntheticPrompts(inputTokens: .fixed(0), outputTokens: .fixed(8))
+        let stopped = try runLoad(Options()) { vu in _ = try bad.next(vu) }
+        #expect(stopped.exitCode == LoadRunner.ExitCode.usage)
+        #expect(stopped.run.interruptReason?.contains("a fixed length must be 1…1,000,000 (got 0)") == true, "\(stopped.run.interruptReason ?? "")")
+    }
 }
