@@ -105,7 +105,9 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let thresholds = try slos.map(Self.threshold)
+        let thresholds = try slos.map { slo in
+            do { return try SweepSLO.threshold(slo) } catch { throw CLIError("--slo \(slo): \(error)") }
+        }
         let outputs = try OutputArgument.parse(out, allowed: ["json", "html"])
         do { try ReportWriter.preflight(outputs.map(\.path)) } catch { throw CLIError("\(error)") }
         let layout = try SupportLayout.locate()
@@ -185,27 +187,6 @@ struct SweepCommand: ParsableCommand {
         }
         Foundation.exit(Int32(result.exitCode))
     }
-
-    /// An SLO as a threshold: bare conditions are on http_req_duration, `error_rate` is
-    /// http_req_failed's rate; anything else is a threshold as `--threshold` takes it.
-    static func threshold(_ slo: String) throws -> String {
-        let t = slo.trimmingCharacters(in: .whitespaces)
-        var text = t
-        let word = String(t.prefix { $0.isLetter || $0 == "_" })
-        if let metric = Self.llmAliases[word], t.count > word.count, [" ", ":"].contains(t[t.index(t.startIndex, offsetBy: word.count)]) {
-            // `ttft p(99)<500ms`, `tpot: p(90) < 50ms`, `goodput rate>2`
-            var rest = t.dropFirst(word.count).drop { $0 == " " }
-            if rest.first == ":" { rest = rest.dropFirst() }
-            text = metric + ":" + rest
-        } else if t.hasPrefix("error_rate") { text = "http_req_failed:rate" + t.dropFirst("error_rate".count) }
-        else if ["p(", "avg", "med", "min", "max"].contains(where: { t.hasPrefix($0) }) { text = "http_req_duration:" + t }
-        do { _ = try ThresholdParser.parse(text) } catch { throw CLIError("--slo \(slo): \(error)") }
-        return text
-    }
-
-    /// Short names for the LLM metrics in an SLO (`ttft p(99)<500ms`).
-    static let llmAliases = ["ttft": "llm_ttft", "ttfot": "llm_ttfot", "itl": "llm_itl", "tpot": "llm_tpot",
-                             "e2e": "llm_e2e", "goodput": "llm_goodput", "output_tokens_per_second": "llm_output_tokens_per_second"]
 
     static func rateText(_ r: Double) -> String { String(format: r >= 100 ? "%.0f" : "%.3g", r) }
 

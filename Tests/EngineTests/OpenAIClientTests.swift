@@ -87,6 +87,28 @@ import TestSupport
         #expect(result.stats("404")?.failures == 2 && result.stats("404")?.llm?.goodCalls == 0)
         #expect(result.stats("404")?.llm?.e2e.count == 0, "failed calls add no timing")
     }
+
+    /// `swiftload compare` as a gate on LLM metrics: the same scenario against a server whose
+    /// first token comes 60 ms later is a TTFT regression, while its inter-token pace, unchanged,
+    /// passes.
+    @Test func comparisonGatesOnTimeToFirstToken() throws {
+        let base = Self.server.base + "/v1"
+        func run(ttftMs: Int) throws -> RunResult {
+            try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 6)])) { vu in
+                _ = try await vu.openai(base).chat(model: "generator", prompt: "hi", extra: ["metadata": ["ttft_ms": .string(String(ttftMs))]],
+                                                   name: "chat")
+            }
+        }
+        let baseline = try run(ttftMs: 60), current = try run(ttftMs: 120)
+        #expect(abs((current.stats("chat")?.llm?.ttft.med ?? 0) - (baseline.stats("chat")?.llm?.ttft.med ?? 0) - 60) < 15)
+        let c = try RunComparison.compare(baseline: baseline, current: current, baselineLabel: "a", currentLabel: "b",
+                                          tolerances: [try RegressionTolerance.parse("ttft:p(99)=20%"),
+                                                       try RegressionTolerance.parse("itl:med=20%")])
+        let rows = Dictionary(uniqueKeysWithValues: c.rows.map { ($0.statistic, $0) })
+        #expect(rows["llm_ttft p(99)"]?.verdict == .regression, "\(c.rows.map(\.summary))")
+        #expect(rows["llm_itl med"].map { $0.verdict != .regression } == true, "\(c.rows.map(\.summary))")
+        #expect(c.exitCode == LoadRunner.ExitCode.thresholdsFailed)
+    }
 }
 
 private extension Duration {

@@ -7,7 +7,7 @@ serving a deterministic generator with known timing, for the streaming tests.
       TTFT_MS, then one every GAP_MS, then a last chunk with the usage, then `data: [DONE]`.
       Each word counts as TOKENS_PER_CHUNK output tokens (a server that packs several tokens
       into one chunk); the prompt's tokens are its words. Without "stream" the same answer
-      comes whole, with its usage.
+      comes whole, with its usage. A request's "metadata" may set "ttft_ms" and "gap_ms" for it.
 
     litserve_app.py PORT [TTFT_MS GAP_MS [TOKENS_PER_CHUNK]]     (defaults 60, 25 and 1)
 
@@ -31,8 +31,10 @@ class Generator(ls.LitAPI):
         pass
 
     def predict(self, messages, **kwargs):
-        ttft = float(os.environ["TTFT_MS"]) / 1000
-        gap = float(os.environ["GAP_MS"]) / 1000
+        # A request's metadata may set its own timing: {"ttft_ms": "120", "gap_ms": "25"}.
+        meta = getattr(messages, "metadata", None) or {}
+        ttft = float(meta.get("ttft_ms", os.environ["TTFT_MS"])) / 1000
+        gap = float(meta.get("gap_ms", os.environ["GAP_MS"])) / 1000
         per_chunk = int(os.environ["TOKENS_PER_CHUNK"])
         # The spec hands over the whole request (a ChatCompletionRequest) or its messages.
         prompt = sum(len(str(m.get("content") if isinstance(m, dict) else getattr(m, "content", "")).split())

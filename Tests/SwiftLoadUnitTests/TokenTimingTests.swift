@@ -58,26 +58,4 @@ import Testing
         let none = TokenTiming(chunks: [chunk(10, text: false)], finalOutputTokens: nil)
         #expect(none.outputTokens == 0 && none.firstToken == nil && none.gaps.isEmpty)
     }
-
-    @Test func goodputSLOsParseAndJudge() throws {
-        let slo = try GoodputSLO.parse(["ttft:500ms", "tpot:50", "e2e:2s"])
-        #expect(slo == GoodputSLO(ttft: .milliseconds(500), tpot: .milliseconds(50), e2e: .seconds(2)))
-        #expect(slo.met(ttftNs: 400_000_000, tpotNs: 40_000_000, e2eNs: 1_000_000_000))
-        #expect(!slo.met(ttftNs: 600_000_000, tpotNs: 40_000_000, e2eNs: 1_000_000_000))
-        #expect(!slo.met(ttftNs: 400_000_000, tpotNs: 60_000_000, e2eNs: 1_000_000_000))
-        #expect(slo.met(ttftNs: 400_000_000, tpotNs: nil, e2eNs: 1_000_000_000), "one token meets any tpot")
-        for bad in ["ttft", "ttft:soon", "latency:5ms", "tpot:-5", "ttft:0ms"] {
-            #expect(throws: ConfigurationError.self, "\(bad)") { try GoodputSLO.parse([bad]) }
-        }
-    }
-
-    @Test func comparisonTolerancesTakeAnLLMMetric() throws {
-        let t = try RegressionTolerance.parse("ttft:p(99)=10%")
-        #expect(t.metric == "llm_ttft" && t.statistic == .percentile(99) && t.limit == 0.10)
-        #expect(t.description == "llm_ttft:p(99)=+10%")
-        #expect(try RegressionTolerance.parse("llm_tpot:med=5%").metric == "llm_tpot")
-        #expect(try RegressionTolerance.parse("p(99)=10%").metric == "http_req_duration")
-        #expect(throws: RegressionToleranceError.self) { try RegressionTolerance.parse("llm_output_tokens:p(99)=10%") }
-        #expect(throws: RegressionToleranceError.self) { try RegressionTolerance.parse("ttft:error_rate=1%") }
-    }
 }
