@@ -192,6 +192,57 @@ import TestSupport
         #expect(result.stats("bad request")?.failures == 4)
     }
 
+    /// Client streaming and bidirectional calls against grpcio: messages paced 30 ms apart reach
+    /// the server 30 ms apart (its own clock says so), a bidirectional call's echoes come back at
+    /// that pace and are recorded per message (`stream_first_message`, `stream_message_gap`),
+    /// and server streaming is recorded per message too.
+    @Test func clientAndBidirectionalStreamingArePacedAndTimedPerMessage() throws {
+        let server = try GRPCFixture()
+        let target = server.address
+        let replies = Mutex<[String]>([])
+        let echoes = Mutex<[[Double]]>([])
+        let result = try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 2, iterations: 4)])) { vu in
+            let numbers = (1...5).map { Array(String($0).utf8) }
+            let sum = try await vu.grpc.streaming(target, "/test.Stream/Sum", bytes: numbers, interval: .milliseconds(30),
+                                                  name: "sum", replies: .one)
+            let burst = try await vu.grpc.streaming(target, "/test.Stream/Sum", bytes: numbers, name: "burst", replies: .one)
+            let none = try await vu.grpc.streaming(target, "/test.Stream/Sum", bytes: [], name: "none", replies: .one)
+            let echo = try await vu.grpc.streaming(target, "/test.Stream/Echo", bytes: numbers, interval: .milliseconds(30),
+                                                   name: "echo", replies: .many)
+            _ = try await vu.grpc.serverStreaming(target, "/test.Stream/Count", bytes: Array("4,20".utf8), name: "count")
+            replies.withLock {
+                $0 += [sum, burst, none].map { String(decoding: $0.message ?? [], as: UTF8.self) }
+                $0.append(echo.messages.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " "))
+            }
+            echoes.withLock { $0.append(echo.messageArrivals.map { $0.seconds * 1000 }) }
+        }
+        let all = replies.withLock { $0 }
+        #expect(all.count == 16)
+        for i in stride(from: 0, to: all.count, by: 4) {
+            let paced = all[i].split(separator: ","), burst = all[i + 1].split(separator: ",")
+            #expect(paced.count == 3 && paced[0] == "5" && paced[1] == "15", "\(all[i])")
+            // Four intervals of 30 ms between the first and the last message, by the server's clock.
+            let span = Double(paced[2]) ?? -1
+            #expect(span >= 115 && span < 170, "paced messages reached the server over \(span) ms")
+            #expect(burst.count == 3 && burst[0] == "5" && (Double(burst[2]) ?? 99) < 20, "unpaced: \(all[i + 1])")
+            #expect(all[i + 2] == "0,0,0.0", "no messages")
+            #expect(all[i + 3] == "1 2 3 4 5", "echoes in order: \(all[i + 3])")
+        }
+        for arrivals in echoes.withLock({ $0 }) {
+            #expect(arrivals.count == 5)
+            let gaps = zip(arrivals.dropFirst(), arrivals).map { $0 - $1 }
+            #expect(gaps.allSatisfy { $0 > 15 && $0 < 60 }, "echoes 30 ms apart: \(gaps)")
+        }
+        let echo = try #require(result.stats("echo")?.stream)
+        #expect(echo.messages == 20 && echo.messageGap.count == 16)
+        #expect(abs(echo.messageGap.med - 30) < 8, "gap p50 \(echo.messageGap.med) ms")
+        let count = try #require(result.stats("count")?.stream)
+        #expect(count.messages == 16 && abs(count.messageGap.med - 20) < 8, "server streaming per message: \(count)")
+        #expect(result.stats("sum")?.stream == nil, "one reply: nothing to time per message")
+        #expect(["sum", "burst", "none", "echo", "count"].allSatisfy { result.stats($0)?.failures == 0 })
+        #expect((result.stats("sum")?.duration.med ?? 0) >= 115, "the call lasts while its messages are paced")
+    }
+
     @Test func refusedStreamsAreSentAgain() throws {
         let h2 = try H2Fixture()
         let target = h2.address

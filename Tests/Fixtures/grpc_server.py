@@ -17,7 +17,9 @@ the number of ModelInfer calls served so far.
 
 A second, server-streaming service, test.Stream/Count, takes raw bytes "N,MS" and answers with N
 messages (each the bytes of its index, "0", "1", …), the first immediately and each next one MS
-milliseconds later. Prints "listening PORT"; exits on SIGTERM or when
+milliseconds later. test.Stream/Sum (client streaming) takes integers as text and answers once,
+"COUNT,SUM,SPAN_MS" with the time between the first and the last message's arrival;
+test.Stream/Echo (bidirectional) answers each message with itself as soon as it arrives. Prints "listening PORT"; exits on SIGTERM or when
 its parent is gone.
 
   grpc_server.py PORT
@@ -115,6 +117,24 @@ async def count(request, context):
         yield str(i).encode()
 
 
+async def total(request_iterator, context):
+    count = value = 0
+    first = last = None
+    async for m in request_iterator:
+        now = asyncio.get_running_loop().time()
+        first = now if first is None else first
+        last = now
+        count += 1
+        value += int(m.decode())
+    span = 0 if first is None else (last - first) * 1000
+    return f"{count},{value},{span:.1f}".encode()
+
+
+async def echo(request_iterator, context):
+    async for m in request_iterator:
+        yield m
+
+
 async def watch_parent(stop, parent):
     while not stop.done():
         if os.getppid() != parent:
@@ -128,7 +148,9 @@ async def main(port):
                                       ("grpc.max_send_message_length", 64 << 20)])
     rpc.add_GRPCInferenceServiceServicer_to_server(Service(), server)
     server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(
-        "test.Stream", {"Count": grpc.unary_stream_rpc_method_handler(count)})])
+        "test.Stream", {"Count": grpc.unary_stream_rpc_method_handler(count),
+                        "Sum": grpc.stream_unary_rpc_method_handler(total),
+                        "Echo": grpc.stream_stream_rpc_method_handler(echo)})])
     if server.add_insecure_port(f"127.0.0.1:{port}") == 0:
         sys.exit(f"cannot listen on {port}")
     await server.start()

@@ -1,18 +1,21 @@
-/// One unary gRPC call: the request stream on the wire, and the reply read back into a status,
-/// a message and metadata, following the gRPC over HTTP/2 specification.
+/// One gRPC call of any kind: the request stream on the wire (one message, or several, paced or
+/// at once), and the reply read back into a status, messages and metadata, following the gRPC
+/// over HTTP/2 specification.
 enum GRPCCall {
     nonisolated(nonsending) static func unary(vu: VU, target: String, method: String, message: [UInt8],
                                               metadata: HTTPHeaders, deadline: Duration?,
                                               name: String?) async throws -> GRPCResponse {
-        try await call(vu: vu, target: target, method: method, message: message, metadata: metadata,
+        try await call(vu: vu, target: target, method: method, messages: [message], metadata: metadata,
                        deadline: deadline, name: name, streaming: false)
     }
 
-    /// A call whose reply may hold any number of messages (server streaming): every message is
-    /// kept, and the time to the first one is measured.
-    nonisolated(nonsending) static func call(vu: VU, target: String, method: String, message: [UInt8],
-                                             metadata: HTTPHeaders, deadline: Duration?, name: String?,
-                                             streaming: Bool) async throws -> GRPCResponse {
+    /// A call of `messages` (one for unary and server streaming; any number, sent one every
+    /// `interval` or all at once, for client and bidirectional streaming). `streaming`: the reply
+    /// may hold any number of messages, every one is kept and stamped with its arrival, and the
+    /// call records `stream_messages`, `stream_first_message` and `stream_message_gap`.
+    nonisolated(nonsending) static func call(vu: VU, target: String, method: String, messages: [[UInt8]],
+                                             interval: Duration? = nil, metadata: HTTPHeaders, deadline: Duration?,
+                                             name: String?, streaming: Bool) async throws -> GRPCResponse {
         let pipeline = vu.pipeline
         let url = httpURL(target)
         let recording = pipeline.start(name: name ?? method, tags: [:], url: url + method, expected: 0...399)
@@ -48,11 +51,21 @@ enum GRPCCall {
             return H2HeaderBlock(method: "POST", scheme: endpoint.scheme, authority: endpoint.hostHeader,
                                  path: method, fields: fields)
         }
-        let h2 = H2Stream.Request(headers: block, body: GRPCFraming.frame(message))
+        var h2: H2Stream.Request
+        if messages.count == 1 {
+            h2 = H2Stream.Request(headers: block, body: GRPCFraming.frame(messages[0]))
+        } else {
+            h2 = H2Stream.Request(headers: block, body: [])
+            for m in messages {
+                h2.body += GRPCFraming.frame(m)
+                h2.messageEnds.append(h2.body.count)
+            }
+            h2.intervalNs = interval?.nanoseconds ?? 0
+        }
         let limit = settings.grpcMaxMessageSize
         let stream = try await pipeline.sendGRPC(
             h2, target: endpoint, address: address, keepLimit: streaming ? Int.max : limit + 5, messageLimit: limit,
-            timeoutNs: deadline?.nanoseconds ?? settings.requestTimeoutNs)
+            timeoutNs: deadline?.nanoseconds ?? settings.requestTimeoutNs, tracksMessages: streaming)
         var o = TransferOutcome(stream)
         o.blockedUs += blockedNs / 1000
         let replies = interpret(&o, stream: stream, deadline: deadline != nil, limit: limit, streaming: streaming)
@@ -139,7 +152,8 @@ enum GRPCCall {
 
     private static func response(_ o: TransferOutcome, _ recording: RequestRecording, method: String,
                                  pipeline: RequestPipeline, stream: H2Stream?, replies: [[UInt8]]? = nil) -> GRPCResponse {
-        let (timings, error) = pipeline.record(o, recording)
+        let arrivals = stream.flatMap { $0.tracksMessages ? $0.messageArrivals : nil }
+        let (timings, error) = pipeline.record(o, recording, messageArrivals: o.error == nil ? arrivals : nil)
         let statusMessage: String
         if error == nil {
             statusMessage = ""
@@ -151,6 +165,7 @@ enum GRPCCall {
             name: recording.name, method: method, code: o.grpcStatus ?? .unknown, statusMessage: statusMessage,
             messages: error == nil ? replies ?? [] : [],
             timeToFirstMessage: stream.flatMap { $0.firstMessageAt > 0 ? Duration(nanoseconds: $0.firstMessageAt &- recording.intendedStart) : nil },
+            messageArrivals: error == nil ? (arrivals ?? []).map { Duration(nanoseconds: $0 &- min($0, recording.intendedStart)) } : [],
             rawHeaders: stream?.rawHeaders ?? [], rawTrailers: stream?.rawTrailers ?? [], timings: timings,
             error: error)
     }

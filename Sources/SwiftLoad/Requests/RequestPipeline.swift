@@ -179,9 +179,15 @@ final class RequestPipeline {
                                 expectedStatuses: expected)
     }
 
-    /// Records a request (or gRPC call) that ended with `outcome`.
-    func record(_ outcome: TransferOutcome, _ recording: RequestRecording) -> (Timings, RequestError?) {
-        recording.record(outcome, in: context.recorder)
+    /// Records a request (or gRPC call) that ended with `outcome`, and a streaming call's
+    /// message arrivals (`stream_*`) in the same series and interval.
+    func record(_ outcome: TransferOutcome, _ recording: RequestRecording, messageArrivals: [UInt64]? = nil) -> (Timings, RequestError?) {
+        let r = recording.record(outcome, in: context.recorder)
+        if let messageArrivals {
+            EventStreamCollector.account(arrivals: messageArrivals, into: recording.series.metrics(in: context.recorder),
+                                         intendedStart: recording.intendedStart)
+        }
+        return r
     }
 
     /// The series a request named `name` with `tags` belongs to (cached: most iterations repeat
@@ -259,13 +265,14 @@ final class RequestPipeline {
 
     /// Sends a gRPC call's stream on the VU's HTTP/2 channel. Throws only `Interrupted`.
     nonisolated(nonsending) func sendGRPC(_ request: H2Stream.Request, target: HTTPTarget, address: SocketAddress,
-                                          keepLimit: Int, messageLimit: Int, timeoutNs: UInt64) async throws -> H2Stream {
+                                          keepLimit: Int, messageLimit: Int, timeoutNs: UInt64,
+                                          tracksMessages: Bool = false) async throws -> H2Stream {
         let channel = h2()
         inFlight = channel
         defer { inFlight = nil }
         do {
             return try await channel.send(request, target: target, address: address, keepLimit: keepLimit,
-                                          messageLimit: messageLimit, timeoutNs: timeoutNs)
+                                          messageLimit: messageLimit, timeoutNs: timeoutNs, tracksMessages: tracksMessages)
         } catch {
             context.recorder.interruptedRequests += 1
             throw error

@@ -65,7 +65,12 @@ final class H2Callbacks: @unchecked Sendable {
             return ssize_t(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)   // reset meanwhile: fail that stream only
         }
         let body = stream.request.body
-        let n = min(length, body.count - stream.bodyOffset)
+        let n = min(length, stream.releasedEnd - stream.bodyOffset)
+        if n <= 0 && stream.bodyOffset < body.count {
+            // A paced body whose next message is not due: its release timer resumes it.
+            stream.deferred = true
+            return ssize_t(NGHTTP2_ERR_DEFERRED.rawValue)
+        }
         body.withUnsafeBytes { src in
             UnsafeMutableRawPointer(buf).copyMemory(from: src.baseAddress! + stream.bodyOffset, byteCount: n)
         }

@@ -27,10 +27,11 @@ final class H2Channel: RequestTransport {
     /// Sends one stream and returns it once it closed (check `error`). Throws only `Interrupted`.
     nonisolated(nonsending) func send(_ request: H2Stream.Request, target: HTTPTarget, address: SocketAddress,
                                       keepLimit: Int, messageLimit: Int?, timeoutNs: UInt64,
-                                      observer: BodyObserver? = nil) async throws -> H2Stream {
+                                      observer: BodyObserver? = nil, tracksMessages: Bool = false) async throws -> H2Stream {
         let stream = H2Stream(request: request, driver: client.driver, keepLimit: keepLimit,
                               messageLimit: messageLimit, timeoutNs: timeoutNs)
         stream.observer = observer
+        stream.tracksMessages = tracksMessages
         inFlight = stream
         defer { inFlight = nil }
         return try await client.exchange(stream, target: target, address: address)

@@ -173,7 +173,26 @@ final class H2Connection: SocketHandler, Flushable {
         stream.streamID = id
         stream.submittedAt = MonotonicClock.now()
         active[id] = stream
+        if r.isPaced { scheduleRelease(of: stream, at: stream.submittedAt &+ r.intervalNs) }
         queueFlush()
+    }
+
+    /// Lets a paced body's next message go at `time`, and the one after it an interval later.
+    private func scheduleRelease(of stream: H2Stream, at time: UInt64) {
+        let generation = stream.sendGeneration
+        stream.driver.loop.schedule(at: time) { [weak self, weak stream] in
+            guard let self, let stream, stream.sendGeneration == generation, stream.connection === self,
+                  let session = self.session, self.active[stream.streamID] === stream else { return }
+            stream.released += 1
+            if stream.deferred {
+                stream.deferred = false
+                nghttp2_session_resume_data(session, stream.streamID)
+                self.queueFlush()
+            }
+            if stream.released < stream.request.messageEnds.count {
+                self.scheduleRelease(of: stream, at: time &+ stream.request.intervalNs)
+            }
+        }
     }
 
     /// The open stream with `id`.

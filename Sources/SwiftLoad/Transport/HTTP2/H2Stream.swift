@@ -8,6 +8,12 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     struct Request {
         var headers: H2HeaderBlock
         var body: [UInt8]
+        /// Paced bodies (gRPC client streaming): where each message ends, sent one every
+        /// `intervalNs` from the stream's submission, the first at once. Empty: all at once.
+        var messageEnds: [Int] = []
+        var intervalNs: UInt64 = 0
+
+        var isPaced: Bool { intervalNs > 0 && messageEnds.count > 1 }
     }
 
     let request: Request
@@ -56,6 +62,21 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     var error: RequestError?
     /// Streaming requests: sees the body as it arrives.
     var observer: BodyObserver?
+    /// gRPC streaming calls: when each whole reply message arrived.
+    var tracksMessages = false
+    private(set) var messageArrivals: [UInt64] = []
+    private var scannedTo = 0
+    /// Paced bodies: messages released so far, whether nghttp2 waits for the next (its data
+    /// source deferred), and which submission the release timers belong to.
+    var released = 1
+    var deferred = false
+    var sendGeneration = 0
+
+    /// Where the released messages end in the body.
+    var releasedEnd: Int {
+        guard request.isPaced else { return request.body.count }
+        return request.messageEnds[min(released, request.messageEnds.count) - 1]
+    }
 
     init(request: Request, driver: SocketDriver, keepLimit: Int, messageLimit: Int?, timeoutNs: UInt64) {
         self.request = request
@@ -81,6 +102,11 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         truncated = false
         firstByteAt = 0
         firstMessageAt = 0
+        messageArrivals.removeAll()
+        scannedTo = 0
+        released = 1
+        deferred = false
+        sendGeneration += 1
     }
 
     func received(data: UnsafeRawBufferPointer) {
@@ -93,6 +119,18 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         } else {
             if room > 0 { body.append(contentsOf: UnsafeRawBufferPointer(rebasing: data[0..<room])) }
             truncated = true
+        }
+        if tracksMessages { scanMessages() }
+    }
+
+    /// Stamps every reply message completed by the bytes just received.
+    private func scanMessages() {
+        let now = MonotonicClock.now()
+        while body.count - scannedTo >= 5 {
+            guard let length = GRPCFraming.announcedLength(body[scannedTo..<scannedTo + 5]) else { return }
+            guard body.count - scannedTo - 5 >= length else { return }
+            scannedTo += 5 + length
+            messageArrivals.append(now)
         }
     }
 
