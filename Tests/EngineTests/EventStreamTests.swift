@@ -88,5 +88,40 @@ import TestSupport
         #expect(abs(span - 200) < 15, "\(transport): the last word \(span) ms after the first (8 × 25 ms): \(gaps)")
     }
 
+    /// The OpenAI client against a vLLM-shaped reasoning stream (hypercorn, over HTTP/1.1, h2c and
+    /// h2 by ALPN): reasoning for 3 chunks from 30 ms, then the answer from 90 ms, 20 ms apart,
+    /// every chunk with its cumulative usage. TTFT is the first reasoning chunk, TTFOT the first
+    /// answer chunk, chunks count the tokens their usage grew by, and a stream that carries an
+    /// error object is a failed call with no timing.
+    @Test(arguments: [(HTTPTransport.automatic, false), (.http2, false), (.http2, true), (.libcurl, true)])
+    func aReasoningStreamSeparatesThinkingFromAnswering(transport: HTTPTransport, tls: Bool) throws {
+        let base = (tls ? Self.tlsServer.base : Self.server.base) + "/v1"
+        let answers = Collected<LLMResponse>()
+        let result = try runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 2)], insecureSkipTLSVerify: tls,
+                                         transport: transport)) { vu in
+            let llm = vu.openai(base)
+            answers.add(try await llm.chat(model: "reasoner", prompt: "2+2?", name: "think"))
+            answers.add(try await llm.chat(model: "reasoner", prompt: "2+2?", extra: ["metadata": ["fail": "1"]], name: "broken"))
+        }
+        let a = try #require(answers.all.first)
+        #expect(a.ok && a.reasoning == "Let me think" && a.text == "The answer is 4.", "\(transport) \(tls): \(a.error ?? "")")
+        #expect(a.outputTokens == 11 && a.usage?.promptTokens == 7)
+        let ttft = (a.timeToFirstToken?.seconds ?? 0) * 1000, ttfot = (a.timeToFirstOutputToken?.seconds ?? 0) * 1000
+        #expect(ttft >= 30 && ttft < 70, "\(transport) \(tls): first reasoning token after \(ttft) ms (sent at 30)")
+        #expect(ttfot - ttft >= 55 && ttfot - ttft < 70, "\(transport) \(tls): the answer 60 ms after the reasoning: \(ttfot - ttft) ms")
+        let tpot = (a.timePerOutputToken?.seconds ?? 0) * 1000
+        #expect(abs(tpot - 12) < 2, "\(transport) \(tls): (150 − 30) ms / 10 tokens = 12 ms, got \(tpot)")
+        let broken = try #require(answers.all.last)
+        #expect(!broken.ok && broken.error == "the engine died" && broken.response.status == 200)
+
+        let think = try #require(result.stats("think")?.llm)
+        // Per call: 20 ms four times (one token each) and 20/3 ms six times (two chunks of three).
+        #expect(think.itl.count == 20 && think.outputTokens == 22 && think.inputTokens == 14)
+        #expect(abs(think.itl.med - 20.0 / 3) < 2, "\(transport) \(tls): itl p50 \(think.itl.med) ms")
+        #expect(think.ttfot.count == 2 && think.ttfot.med > think.ttft.med + 50)
+        let b = try #require(result.stats("broken")?.llm)
+        #expect(b.calls == 2 && b.goodCalls == 0 && b.ttft.count == 0 && b.outputTokens == 0)
+    }
+
     static var litServe: LitServeFixture { LitServeFixture.shared }
 }

@@ -7,6 +7,13 @@ chunked bodies and HTTP/2 with prior knowledge (h2c) on the same port.
                           MS), then `data: [DONE]`
     GET /to-sse?...       302 to /sse with the same query (a redirect hop before the stream)
     GET /fail             500 with a body that looks like an event stream (it must not count)
+    POST /v1/chat/completions
+                          a reasoning model as vLLM streams one: a role chunk, 3 chunks of
+                          `reasoning_content` (the first after 30 ms, then every 20 ms), then 4
+                          of `content` 20 ms apart, carrying 1, 3, 1, 3 tokens; every chunk
+                          has its cumulative `usage` (vLLM's continuous_usage_stats), then a
+                          usage chunk and `[DONE]`. With "metadata": {"fail": "1"} the stream
+                          carries an error object after the reasoning (as vLLM reports errors).
 
     sse_server.py PORT [CERTFILE KEYFILE]     with a certificate: TLS, h2 or HTTP/1.1 by ALPN
 """
@@ -42,6 +49,40 @@ async def app(scope, receive, send):
             await asyncio.sleep(max(0, start + (i + 1) * gap - time.monotonic()))
             event = f"id: {i}\nevent: tick\ndata: {i}\ndata: line two\n\n".encode()
             await send({"type": "http.response.body", "body": event, "more_body": True})
+        await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
+    elif path == "/v1/chat/completions":
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        import json
+        fail = (json.loads(body or b"{}").get("metadata") or {}).get("fail") == "1"
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
+
+        def chunk(delta, tokens, finish=None):
+            c = {"id": "x", "object": "chat.completion.chunk", "model": "reasoner",
+                 "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                 "usage": {"prompt_tokens": 7, "completion_tokens": tokens, "total_tokens": 7 + tokens}}
+            return ("data: " + json.dumps(c) + "\n\n").encode()
+
+        await send({"type": "http.response.body", "body": chunk({"role": "assistant", "content": ""}, 0), "more_body": True})
+        start = time.monotonic()
+        plan = [("reasoning_content", "Let", 1), ("reasoning_content", " me", 2), ("reasoning_content", " think", 3),
+                ("content", "The", 4), ("content", " answer is", 7), ("content", " 4", 8), ("content", ".", 11)]
+        for i, (field, text, tokens) in enumerate(plan):
+            await asyncio.sleep(max(0, start + 0.030 + i * 0.020 - time.monotonic()))
+            if fail and field == "content":
+                err = {"error": {"object": "error", "message": "the engine died", "type": "InternalServerError", "code": 500}}
+                await send({"type": "http.response.body", "body": ("data: " + json.dumps(err) + "\n\n").encode(), "more_body": True})
+                break
+            await send({"type": "http.response.body", "body": chunk({field: text}, tokens, "stop" if i == len(plan) - 1 else None),
+                        "more_body": True})
+        if not fail:
+            usage = {"id": "x", "object": "chat.completion.chunk", "choices": [],
+                     "usage": {"prompt_tokens": 7, "completion_tokens": 11, "total_tokens": 18}}
+            await send({"type": "http.response.body", "body": ("data: " + json.dumps(usage) + "\n\n").encode(), "more_body": True})
         await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
     elif path == "/to-sse":
         body = b"data: no\n\nno\n"
