@@ -40,7 +40,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: [.short, .customLong("env")], help: ArgumentHelp("Set a variable the scenario reads with vu.env (repeatable).", valueName: "KEY=VALUE"))
     var env: [String] = []
 
-    @Option(name: [.short, .customLong("out")], help: ArgumentHelp("Write a report: json, html, csv, junit, ndjson or summary, as FORMAT=PATH or FORMAT for reports/<script>-<time>.<ext> (repeatable).", valueName: "FORMAT[=PATH]"))
+    @Option(name: [.short, .customLong("out")], help: ArgumentHelp("Write a report: json, html, csv, junit, ndjson, summary, markdown, gitlab or hlog, as FORMAT=PATH or FORMAT for reports/<script>-<time>.<ext> (repeatable).", valueName: "FORMAT[=PATH]"))
     var out: [String] = []
 
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Add a threshold, e.g. 'http_req_duration{name:home}:p(99)<200ms' (repeatable).", valueName: "THRESHOLD"))

@@ -118,4 +118,89 @@ import TestSupport
         let html = try String(contentsOfFile: "\(dir)/r.html", encoding: .utf8)
         #expect(html.contains("abortOnFail"))
     }
+
+    /// The steps of docs/ci.md exactly as written there (the target, the folder and a shorter
+    /// run substituted): every report the recipe names is written, HdrHistogram's own Python
+    /// reader opens the interval log and counts every request, the job summary and GitLab's
+    /// report say what the result says, and the comparison with a baseline passes.
+    @Test func theRecipeInTheDocsRunsAsWritten() throws {
+        let server = try FixtureServer()
+        let dir = Paths.temporaryDirectory("recipe")
+        let doc = try String(contentsOfFile: Paths.packageRoot + "/docs/ci.md", encoding: .utf8)
+        let block = try #require(doc.components(separatedBy: "## The steps").dropFirst().first?
+            .components(separatedBy: "```").dropFirst().first)
+        let commands = block.replacingOccurrences(of: "\\\n", with: " ").split(separator: "\n")
+            .filter { $0.hasPrefix("swiftload ") }.map { Self.words(String($0)).dropFirst().map { word -> String in
+                var w = word.replacingOccurrences(of: "http://127.0.0.1:8080", with: server.base)
+                w = w.replacingOccurrences(of: "perf/baseline.json", with: dir + "/baseline.json")
+                if let eq = w.firstIndex(of: "="), w.hasPrefix("json=") || w.hasPrefix("junit=") || w.hasPrefix("html=")
+                    || w.hasPrefix("markdown=") || w.hasPrefix("gitlab=") || w.hasPrefix("hlog=") {
+                    w = String(w[...eq]) + dir + "/" + w[w.index(after: eq)...]
+                } else if w.hasSuffix(".json") || w.hasSuffix(".xml") {
+                    w = w.hasPrefix("/") ? w : dir + "/" + w
+                }
+                return w
+            } }
+        #expect(commands.count == 2 && commands[0].first == "run" && commands[1].first == "compare", "\(commands)")
+        let run = commands[0] + ["-q", "--duration", "3s", "--rate", "200", "-e", "PATH_UNDER_TEST=/model"]
+        // The baseline is the same run, kept as main's would be.
+        let first = try CLI.run(run, timeout: 300)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        try FileManager.default.copyItem(atPath: dir + "/current.json", toPath: dir + "/baseline.json")
+        let current = try CLI.run(run, timeout: 300)
+        #expect(current.status == 0, "\(current.stdout)\(current.stderr)")
+        let compare = try CLI.run(commands[1])
+        #expect([0, 99].contains(compare.status) && FileManager.default.fileExists(atPath: dir + "/compare.json"), "\(compare.stdout)")
+
+        let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/current.json"))) as? [String: Any]
+        let requests = try #require((result?["requests"] as? [String: Any])?["count"] as? Int)
+        let p99 = try #require(((result?["requests"] as? [String: Any])?["duration"] as? [String: Any])?["p99"] as? Double)
+        // HdrHistogram's own reader: every request of the run, in about one histogram a second.
+        let read = try CLI.run([Paths.fixtures + "/read_hlog.py", dir + "/current.hlog"], executable: try Paths.testPython())
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any], "\(read.stderr)")
+        #expect(log["count"] as? Int == requests, "\(log) vs \(requests) requests")
+        #expect((3...5).contains(log["intervals"] as? Int ?? 0), "\(log)")
+        // The same buckets: HdrHistogram's p99 is the result's p99 (µs vs ms).
+        #expect(abs((log["p99"] as? Double ?? 0) / 1000 - p99) <= p99 * 0.002 + 0.002, "\(log) vs p99 \(p99) ms")
+
+        let summary = try String(contentsOfFile: dir + "/summary.md", encoding: .utf8)
+        #expect(summary.hasPrefix("## ✅ regression\\_gate.swift: Passed"), "\(summary)")
+        #expect(summary.contains("| api | \(Self.grouped(requests)) |"), "\(summary)")
+        #expect(summary.contains("| ✅ | `http_req_duration{name:api}` | `p(99) < 1s abortOnFail(5s)` |"), "\(summary)")
+        let gitlab = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/load-performance.json"))) as? [String: Any]
+        let metrics = try #require(gitlab?["metrics"] as? [String: [String: Double]])
+        #expect(metrics["checks"]?["passes"] == Double(requests) && metrics["checks"]?["fails"] == 0)
+        #expect(metrics["http_req_waiting"]?["p(90)"] != nil && metrics["http_req_waiting"]?["p(95)"] != nil)
+        #expect((metrics["http_reqs"]?["rate"] ?? 0) > 150)
+        #expect(FileManager.default.fileExists(atPath: dir + "/thresholds.xml") && FileManager.default.fileExists(atPath: dir + "/current.html"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/current.hlog.partial"))
+    }
+
+    /// 12345 → "12,345", as the reports write counts.
+    static func grouped(_ n: Int) -> String {
+        var s = String(n), out = ""
+        while s.count > 3 { out = "," + s.suffix(3) + out; s.removeLast(3) }
+        return s + out
+    }
+
+    /// A command line split as a POSIX shell splits one without variables: words, and single or
+    /// double quotes around text that keeps its spaces.
+    static func words(_ line: String) -> [String] {
+        var out: [String] = [], word = "", quote: Character?, inWord = false
+        for c in line {
+            if let q = quote {
+                if c == q { quote = nil } else { word.append(c) }
+            } else if c == "'" || c == "\"" {
+                quote = c
+                inWord = true
+            } else if c == " " {
+                if inWord { out.append(word); word = ""; inWord = false }
+            } else {
+                word.append(c)
+                inWord = true
+            }
+        }
+        if inWord { out.append(word) }
+        return out
+    }
 }

@@ -25,11 +25,15 @@ public enum LoadRunner {
     ///   - handleSignals: take SIGINT/SIGTERM: the first stops the run (in-flight requests are
     ///     interrupted) and the result is marked interrupted; a second stops waiting for workers.
     ///   - progress: receives the run's progress once a second.
+    ///   - onPoint: receives each one-second point as it closes.
+    ///   - onIntervalHistogram: receives each point with its request durations (all names), for
+    ///     an HdrHistogram interval log.
     /// - Throws: `ConfigurationError` for any problem in the options or thresholds, all at once.
     public static func run(script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void, options: Options,
                            config: RunConfig, hooks: TestHooks = TestHooks(), handleSignals: Bool = false,
                            progress: ProgressView? = nil,
-                           onPoint: ((TimeSeriesPoint) -> Void)? = nil) throws(ConfigurationError) -> RunResult {
+                           onPoint: ((TimeSeriesPoint) -> Void)? = nil,
+                           onIntervalHistogram: ((TimeSeriesPoint, LatencyHistogram) -> Void)? = nil) throws(ConfigurationError) -> RunResult {
         let (effective, thresholds, sources, plan) = try prepare(options: options, config: config)
 
         CurlMulti.globalInit()
@@ -85,6 +89,7 @@ public enum LoadRunner {
                    mailbox: mailbox, names: names, hooks: hooks, setupData: setupData, script: script)
         }
         let aggregator = Aggregator(workerCount: plan.workerCount, testStart: testStart)
+        aggregator.keepsIntervalHistograms = onIntervalHistogram != nil
         let server = scraper.map { _ in
             ServerMetricsStore(targets: effective.scrape.targets, include: effective.scrape.include,
                                maxSeries: effective.scrape.maxSeries, testStart: testStart)
@@ -99,8 +104,10 @@ public enum LoadRunner {
         // Each closed one-second point goes to `onPoint` once, as soon as it closes.
         func emitPoints() {
             let new = aggregator.takeNewPoints()
-            guard let onPoint else { return }
-            for p in new { onPoint(p) }
+            for (p, h) in new {
+                onPoint?(p)
+                if let h { onIntervalHistogram?(p, h) }
+            }
         }
         var stop: StopReason?
         // Thresholds are evaluated live each time a second closes: the progress line shows how

@@ -105,6 +105,8 @@ public struct OutputSpec: Codable, Sendable, Equatable {
         switch format {
         case "junit": return ".xml"
         case "summary": return "-summary.json"
+        case "markdown": return ".md"
+        case "gitlab": return "-load-performance.json"
         default: return "." + format
         }
     }

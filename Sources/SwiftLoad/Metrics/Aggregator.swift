@@ -25,6 +25,10 @@ final class Aggregator {
     private(set) var latest: TimeSeriesPoint?
     /// Points closed since the last `takeNewPoints()`, at their own one-second resolution.
     private var fresh: [TimeSeriesPoint] = []
+    /// With `keepsIntervalHistograms` (an HdrHistogram interval log is written): each fresh
+    /// point's request durations, all names together.
+    var keepsIntervalHistograms = false
+    private var freshHistograms: [LatencyHistogram] = []
     private var pending: [Int: PendingInterval] = [:]
     private var lastReported: [Int]
     private(set) var finishedWorkers = Set<Int>()
@@ -106,7 +110,7 @@ final class Aggregator {
         while let next = pending.keys.min() {
             let complete = (0..<workerCount).allSatisfy { finishedWorkers.contains($0) || lastReported[$0] >= next }
             guard complete, let p = pending.removeValue(forKey: next) else { return }
-            append(point(interval: next, p))
+            append(point(interval: next, p), p.duration)
         }
     }
 
@@ -173,24 +177,29 @@ final class Aggregator {
                         itlP50: ms(itl, 50), itlP99: ms(itl, 99))
     }
 
-    private func append(_ p: TimeSeriesPoint) {
+    private func append(_ p: TimeSeriesPoint, _ duration: LatencyHistogram) {
         points.append(p)
         fresh.append(p)
+        if keepsIntervalHistograms { freshHistograms.append(duration) }
         latest = p
         closedPoints += 1
         if points.count > TimeSeriesCoarsening.maxPoints { points = TimeSeriesCoarsening.halve(points) }
     }
 
-    /// The points closed since the last call (for streams, live thresholds and progress).
-    func takeNewPoints() -> [TimeSeriesPoint] {
-        defer { fresh.removeAll(keepingCapacity: true) }
-        return fresh
+    /// The points closed since the last call (for streams, live thresholds and progress), each
+    /// with its request-duration histogram when `keepsIntervalHistograms`.
+    func takeNewPoints() -> [(point: TimeSeriesPoint, histogram: LatencyHistogram?)] {
+        defer {
+            fresh.removeAll(keepingCapacity: true)
+            freshHistograms.removeAll(keepingCapacity: true)
+        }
+        return fresh.enumerated().map { i, p in (p, i < freshHistograms.count ? freshHistograms[i] : nil) }
     }
 
     /// Closes whatever is still pending (the run ended without some worker's report).
     func flush() {
         for interval in pending.keys.sorted() {
-            if let p = pending.removeValue(forKey: interval) { append(point(interval: interval, p)) }
+            if let p = pending.removeValue(forKey: interval) { append(point(interval: interval, p), p.duration) }
         }
     }
 }

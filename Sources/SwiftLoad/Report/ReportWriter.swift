@@ -10,6 +10,9 @@ public enum ReportWriter {
         ("junit", "JUnit XML, one test case per threshold"),
         ("ndjson", "one JSON line per second while the run goes, then the totals"),
         ("summary", "compact JSON per metric (k6's --summary-export shape)"),
+        ("markdown", "a CI job summary: verdict, requests per name, thresholds ($GITHUB_STEP_SUMMARY)"),
+        ("gitlab", "GitLab's load performance report (load-performance.json: checks, TTFB p90/p95, RPS)"),
+        ("hlog", "an HdrHistogram interval log of request durations, one histogram a second (run only)"),
     ]
 
     public static func write(_ r: RunResult, format: String, to path: String) throws {
@@ -19,6 +22,10 @@ public enum ReportWriter {
         case "csv": try CSVReport.write(r, to: path)
         case "junit": try JUnitReport.write(r, to: path)
         case "summary": try SummaryReport.write(r, to: path)
+        case "markdown": try MarkdownReport.write(r, to: path)
+        case "gitlab": try SummaryReport.write(r, to: path, gitlab: true)
+        case "hlog":
+            throw AtomicFile.WriteError(path: path, reason: "an interval log is written while a run goes (swiftload run --out hlog=PATH); a saved result has no per-second histograms")
         default: throw AtomicFile.WriteError(path: path, reason: "unknown format \(format)")
         }
     }

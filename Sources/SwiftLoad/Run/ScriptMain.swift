@@ -38,6 +38,14 @@ enum ScriptMain {
                 fail("\(error) (nothing was run)", code: LoadRunner.ExitCode.usage)
             }
         }
+        var logs: [HdrIntervalLog] = []
+        for output in config.outputs where output.format == "hlog" {
+            do {
+                logs.append(try HdrIntervalLog(path: output.path))
+            } catch {
+                fail("\(error) (nothing was run)", code: LoadRunner.ExitCode.usage)
+            }
+        }
         let progress = ProgressView.automatic(quiet: config.quiet, plainEverySeconds: config.plainProgressInterval)
         ScriptLocation.set(scriptPath: config.scriptPath)
         if config.inspectOnly {
@@ -53,9 +61,11 @@ enum ScriptMain {
         do {
             let scenarioNames = config.overrides.apply(to: T.options).scenarios.keys.sorted()
             for s in streams { s.start(script: config.scriptPath, scenarios: scenarioNames) }
+            for l in logs { l.start(at: Date(), script: config.scriptPath) }
             result = try LoadRunner.run(script: { try await T.iteration($0) }, options: T.options, config: config,
                                         hooks: T.hooks, handleSignals: true, progress: progress,
-                                        onPoint: streams.isEmpty ? nil : { p in for s in streams { s.point(p) } })
+                                        onPoint: streams.isEmpty ? nil : { p in for s in streams { s.point(p) } },
+                                        onIntervalHistogram: logs.isEmpty ? nil : { p, h in for l in logs { l.interval(p, h) } })
         } catch {
             for problem in error.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
             exit(Int32(error.exitCode))
@@ -69,7 +79,11 @@ enum ScriptMain {
         for s in streams { s.end(result) }
         for output in config.outputs {
             do {
-                if output.format != "ndjson" { try ReportWriter.write(result, format: output.format, to: output.path) }
+                if output.format == "hlog" {
+                    try logs.removeFirst().finish()
+                } else if output.format != "ndjson" {
+                    try ReportWriter.write(result, format: output.format, to: output.path)
+                }
                 FileHandle.standardError.write(Data("wrote \(output.format) report: \(output.path)\n".utf8))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
