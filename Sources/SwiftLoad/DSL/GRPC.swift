@@ -15,6 +15,7 @@ public struct GRPC {
     ///   - metadata: custom headers (lowercase names; `-bin` values base64-encoded by you).
     ///   - deadline: sent as `grpc-timeout`; a call still running then fails as DEADLINE_EXCEEDED.
     ///   - name: the metrics group (default: the method path).
+    @discardableResult
     public func unary<Message: SwiftProtobuf.Message>(
         _ target: String, _ method: String, _ request: Message, metadata: HTTPHeaders = [:],
         deadline: Duration? = nil, name: String? = nil
@@ -32,6 +33,7 @@ public struct GRPC {
     /// Calls a server-streaming method: the reply's `messages` holds every message,
     /// `messageArrivals` when each arrived; metrics time the whole call (`grpc_req_duration`'s
     /// `http_req_duration`) and its messages (`stream_first_message`, `stream_message_gap`).
+    @discardableResult
     public func serverStreaming<Message: SwiftProtobuf.Message>(
         _ target: String, _ method: String, _ request: Message, metadata: HTTPHeaders = [:],
         deadline: Duration? = nil, name: String? = nil
@@ -49,6 +51,7 @@ public struct GRPC {
     }
 
     /// Calls a server-streaming method with a request message already serialised.
+    @discardableResult
     public func serverStreaming(_ target: String, _ method: String, bytes: [UInt8], metadata: HTTPHeaders = [:],
                                 deadline: Duration? = nil, name: String? = nil) async throws -> GRPCResponse {
         try vu.checkRunning()
@@ -58,6 +61,7 @@ public struct GRPC {
 
     /// Calls a client-streaming method: sends `requests` on one stream, one every `interval`
     /// (the first at once; all together without one), and reads its one reply.
+    @discardableResult
     public func clientStreaming<Message: SwiftProtobuf.Message>(
         _ target: String, _ method: String, _ requests: [Message], interval: Duration? = nil,
         metadata: HTTPHeaders = [:], deadline: Duration? = nil, name: String? = nil
@@ -70,6 +74,7 @@ public struct GRPC {
     /// at once; all together without one) while replies arrive; the reply's `messages` holds
     /// every reply and `messageArrivals` when each came, recorded as the call's
     /// `stream_first_message` and `stream_message_gap`.
+    @discardableResult
     public func bidiStreaming<Message: SwiftProtobuf.Message>(
         _ target: String, _ method: String, _ requests: [Message], interval: Duration? = nil,
         metadata: HTTPHeaders = [:], deadline: Duration? = nil, name: String? = nil
@@ -79,6 +84,7 @@ public struct GRPC {
     }
 
     /// Client or bidirectional streaming with request messages already serialised.
+    @discardableResult
     public func streaming(_ target: String, _ method: String, bytes: [[UInt8]], interval: Duration? = nil,
                           metadata: HTTPHeaders = [:], deadline: Duration? = nil, name: String? = nil,
                           replies: Replies) async throws -> GRPCResponse {
@@ -111,6 +117,7 @@ public struct GRPC {
     }
 
     /// Calls a unary method with a request message already serialised.
+    @discardableResult
     public func unary(_ target: String, _ method: String, bytes: [UInt8], metadata: HTTPHeaders = [:],
                       deadline: Duration? = nil, name: String? = nil) async throws -> GRPCResponse {
         try vu.checkRunning()

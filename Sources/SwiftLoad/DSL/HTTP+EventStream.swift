@@ -13,6 +13,7 @@ extension HTTP {
     /// its events as `stream_messages`, `stream_first_message` and `stream_message_gap`.
     /// `onEvent` runs on the VU's thread as each event arrives, for a script that reacts mid-stream.
     /// `Accept: text/event-stream` is sent unless `headers` set an Accept.
+    @discardableResult
     nonisolated(nonsending) public func sse(_ url: String, method: HTTPMethod = .get, body: Body = .empty,
                                             headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:],
                                             timeout: Duration? = nil, keepBody: BodyRetention = .upTo(64 << 10),
@@ -28,6 +29,7 @@ extension HTTP {
     }
 
     /// POSTs `value` as JSON and reads the answer as server-sent events (see `sse(_:method:…)`).
+    @discardableResult
     public func sse<T: Encodable>(_ url: String, json value: T, headers: HTTPHeaders = [:], name: String? = nil,
                                   tags: [String: String] = [:], timeout: Duration? = nil,
                                   keepBody: BodyRetention = .upTo(64 << 10),

@@ -4,11 +4,13 @@ public struct HTTP {
     let vu: VU
 
     /// Sends any request.
+    @discardableResult
     nonisolated(nonsending) public func request(_ request: Request) async throws -> Response {
         try vu.checkRunning()
         return try await vu.perform(request)
     }
 
+    @discardableResult
     nonisolated(nonsending) public func get(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
                     name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                     keepBody: BodyRetention? = nil) async throws -> Response {
@@ -16,12 +18,14 @@ public struct HTTP {
                                   name: name, timeout: timeout, keepBody: keepBody, tags: tags))
     }
 
+    @discardableResult
     nonisolated(nonsending) public func head(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
                      name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil) async throws -> Response {
         try await request(Request(method: .head, url: url, query: pairs(query), headers: headers,
                                   name: name, timeout: timeout, tags: tags))
     }
 
+    @discardableResult
     nonisolated(nonsending) public func post(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                      headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                      keepBody: BodyRetention? = nil) async throws -> Response {
@@ -30,6 +34,7 @@ public struct HTTP {
     }
 
     /// POSTs `value` encoded as JSON.
+    @discardableResult
     public func post<T: Encodable>(_ url: String, json value: T, query: KeyValuePairs<String, String> = [:],
                                    headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                                    keepBody: BodyRetention? = nil) async throws -> Response {
@@ -37,6 +42,7 @@ public struct HTTP {
                        timeout: timeout, keepBody: keepBody)
     }
 
+    @discardableResult
     nonisolated(nonsending) public func put(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                     headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                     keepBody: BodyRetention? = nil) async throws -> Response {
@@ -44,6 +50,7 @@ public struct HTTP {
                                   name: name, timeout: timeout, keepBody: keepBody, tags: tags))
     }
 
+    @discardableResult
     nonisolated(nonsending) public func patch(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                       headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                       keepBody: BodyRetention? = nil) async throws -> Response {
@@ -51,6 +58,7 @@ public struct HTTP {
                                   name: name, timeout: timeout, keepBody: keepBody, tags: tags))
     }
 
+    @discardableResult
     nonisolated(nonsending) public func delete(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                        headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                        keepBody: BodyRetention? = nil) async throws -> Response {

@@ -20,6 +20,17 @@
 /// it). `vuSetup` and `vuTeardown` run on each VU before its first and after its last iteration.
 public protocol LoadTest: SendableMetatype {
     static var options: Options { get }
+    /// The options, for a test whose options depend on `--env` values (k6 reads `__ENV` in its
+    /// options): rates, VUs, durations and targets come from the command line without editing
+    /// the file. By default, `options`.
+    ///
+    ///     static func options(_ env: Environment) -> Options {
+    ///         Options(scenarios: ["api": .constantArrivalRate(Int(env["RATE", default: "100"]) ?? 100, duration: .seconds(30))],
+    ///                 baseURL: env["BASE_URL", default: "http://127.0.0.1:8080"])
+    ///     }
+    static func options(_ env: Environment) -> Options
+    /// What every VU runs, unless its scenario runs its own (`Scenario.running`): a test whose
+    /// scenarios all do needs none.
     static func iteration(_ vu: VU) async throws
     static func setup(_ vu: VU) async throws -> (any Sendable)?
     static func teardown(_ vu: VU) async throws
@@ -29,6 +40,8 @@ public protocol LoadTest: SendableMetatype {
 
 extension LoadTest {
     public static var options: Options { Options() }
+    public static func options(_ env: Environment) -> Options { options }
+    public static func iteration(_ vu: VU) async throws { throw MissingIteration(scenario: vu.scenario) }
     public static func setup(_ vu: VU) async throws -> (any Sendable)? { nil }
     public static func teardown(_ vu: VU) async throws {}
     public static func vuSetup(_ vu: VU) async throws {}
@@ -44,5 +57,14 @@ extension LoadTest {
     /// test, prints and writes the reports and exits with the run's exit code.
     public static func main() {
         ScriptMain.run(Self.self)
+    }
+}
+
+/// A scenario with no iteration to run: it names no `running(…)` function and the test defines
+/// no `iteration`. The run stops as bad input (exit 2).
+public struct MissingIteration: Error, CustomStringConvertible {
+    public var scenario: String
+    public var description: String {
+        "scenario \(scenario) has nothing to run: give it .running(someFunction) or define static func iteration(_ vu: VU)"
     }
 }

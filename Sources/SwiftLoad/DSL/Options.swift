@@ -38,6 +38,9 @@ public struct Options: Sendable {
     /// What an LLM call must meet to count toward `llm_goodput` (see `GoodputSLO`); `--goodput`
     /// overrides it.
     public var goodput: GoodputSLO
+    /// Where relative request URLs point: `vu.http.get("/items/1")` goes to `baseURL + "/items/1"`
+    /// and is named `/items/1`. `--env BASE_URL=…` overrides it.
+    public var baseURL: String?
 
     public init(scenarios: [String: Scenario] = [:],
                 thresholds: [String: ThresholdSet] = [:],
@@ -53,7 +56,8 @@ public struct Options: Sendable {
                 cookies: Bool = false,
                 maxRequestNames: Int = 1000,
                 scrape: ScrapeOptions = ScrapeOptions(),
-                goodput: GoodputSLO = GoodputSLO()) {
+                goodput: GoodputSLO = GoodputSLO(),
+                baseURL: String? = nil) {
         self.scenarios = scenarios
         self.thresholds = thresholds
         self.requestTimeout = requestTimeout
@@ -69,6 +73,7 @@ public struct Options: Sendable {
         self.maxRequestNames = maxRequestNames
         self.scrape = scrape
         self.goodput = goodput
+        self.baseURL = baseURL
     }
 }
 

@@ -41,7 +41,13 @@ public enum LoadRunner {
         defer { if handleSignals { sl_unblock_stop_signals() } }
 
         let env = Environment.current(overrides: config.env)
-        let settings = HTTPSettings(options: effective, insecureOverride: config.insecure)
+        var settings = HTTPSettings(options: effective, insecureOverride: config.insecure)
+        if let base = env["BASE_URL"], !base.isEmpty {
+            guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
+                throw ConfigurationError(["BASE_URL must start with http:// or https:// (got \"\(base)\")"])
+            }
+            settings.baseURL = base
+        }
         ExecutionSegment.running = plan.segment
 
         // setup() runs on a VU of its own before any scenario; what it returns reaches every VU.
@@ -257,6 +263,9 @@ public enum LoadRunner {
         if o.grpcMaxMessageSize < 1 { problems.append("grpcMaxMessageSize must be at least 1 (got \(o.grpcMaxMessageSize))") }
         Limits.check("grpcMaxMessageSize", o.grpcMaxMessageSize, atMost: Limits.maxGRPCMessageSize, into: &problems)
         problems += o.scrape.validate()
+        if let b = o.baseURL, !(b.hasPrefix("http://") || b.hasPrefix("https://")) {
+            problems.append("baseURL must start with http:// or https:// (got \"\(b)\")")
+        }
         for (key, d) in [("ttft", o.goodput.ttft), ("tpot", o.goodput.tpot), ("e2e", o.goodput.e2e)] {
             if let d, d <= .zero || d > Limits.maxRequestTimeout { problems.append("goodput.\(key) must be positive and at most \(DurationFormat.string(Limits.maxRequestTimeout))") }
         }

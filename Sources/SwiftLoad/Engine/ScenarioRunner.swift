@@ -153,6 +153,7 @@ class ScenarioRunner: @unchecked Sendable {
         switch error {
         case is FeederExhausted, is TestAborted: return LoadRunner.ExitCode.scriptAborted
         case let e as FeederError where e.isDataUnreadable: return LoadRunner.ExitCode.usage
+        case is MissingIteration: return LoadRunner.ExitCode.usage
         default: return nil
         }
     }

@@ -18,6 +18,7 @@ public struct OpenAIClient {
     let slo: GoodputSLO
 
     /// A chat completion (`POST {baseURL}/chat/completions`).
+    @discardableResult
     nonisolated(nonsending) public func chat(model: String, messages: [ChatMessage], maxTokens: Int? = nil, stream: Bool = true,
                                              extra: [String: JSONValue] = [:], name: String? = nil,
                                              tags: [String: String] = [:], timeout: Duration? = nil,
@@ -31,6 +32,7 @@ public struct OpenAIClient {
     }
 
     /// A chat completion of one user message.
+    @discardableResult
     nonisolated(nonsending) public func chat(model: String, prompt: String, maxTokens: Int? = nil, stream: Bool = true,
                                              extra: [String: JSONValue] = [:], name: String? = nil,
                                              tags: [String: String] = [:], timeout: Duration? = nil) async throws -> LLMResponse {
@@ -39,6 +41,7 @@ public struct OpenAIClient {
     }
 
     /// A text completion (`POST {baseURL}/completions`).
+    @discardableResult
     nonisolated(nonsending) public func completions(model: String, prompt: String, maxTokens: Int? = nil, stream: Bool = true,
                                                     extra: [String: JSONValue] = [:], name: String? = nil,
                                                     tags: [String: String] = [:], timeout: Duration? = nil,

@@ -46,7 +46,7 @@ final class RequestPipeline {
 
     /// Sends `request` and everything its redirects ask for; records it as one request.
     nonisolated(nonsending) func perform(_ request: Request) async throws -> Response {
-        let url = request.fullURL
+        let url = Self.resolve(request.fullURL, against: settings.baseURL)
         noteTarget(url)
         let recording = start(name: request.metricName, tags: request.tags, url: url,
                               expected: request.expectedStatuses ?? 0...399)
@@ -72,6 +72,14 @@ final class RequestPipeline {
             }
             (current, currentURL) = next
         }
+    }
+
+    /// A relative URL (`/items/1`, `items/1`) under the base URL (`Options.baseURL`, `--env
+    /// BASE_URL`); absolute ones, and any URL when there is no base, as they are.
+    static func resolve(_ url: String, against base: String?) -> String {
+        guard let base, !base.isEmpty, !url.contains("://") else { return url }
+        let b = base.hasSuffix("/") ? String(base.dropLast()) : base
+        return url.hasPrefix("/") ? b + url : b + "/" + url
     }
 
     /// One hop: prepared, resolved and sent on the test's transport.

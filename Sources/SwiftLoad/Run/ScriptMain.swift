@@ -46,11 +46,13 @@ enum ScriptMain {
                 fail("\(error) (nothing was run)", code: LoadRunner.ExitCode.usage)
             }
         }
+        // Options may read --env values (LoadTest.options(_:)).
+        let options = T.options(Environment.current(overrides: config.env))
         let progress = ProgressView.automatic(quiet: config.quiet, plainEverySeconds: config.plainProgressInterval)
         ScriptLocation.set(scriptPath: config.scriptPath)
         if config.inspectOnly {
             do {
-                FileHandle.standardOutput.write(Data(try LoadRunner.inspect(options: T.options, config: config).utf8))
+                FileHandle.standardOutput.write(Data(try LoadRunner.inspect(options: options, config: config).utf8))
                 exit(0)
             } catch {
                 for problem in error.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
@@ -59,10 +61,10 @@ enum ScriptMain {
         }
         let result: RunResult
         do {
-            let scenarioNames = config.overrides.apply(to: T.options).scenarios.keys.sorted()
+            let scenarioNames = config.overrides.apply(to: options).scenarios.keys.sorted()
             for s in streams { s.start(script: config.scriptPath, scenarios: scenarioNames) }
             for l in logs { l.start(at: Date(), script: config.scriptPath) }
-            result = try LoadRunner.run(script: { try await T.iteration($0) }, options: T.options, config: config,
+            result = try LoadRunner.run(script: { try await T.iteration($0) }, options: options, config: config,
                                         hooks: T.hooks, handleSignals: true, progress: progress,
                                         onPoint: streams.isEmpty ? nil : { p in for s in streams { s.point(p) } },
                                         onIntervalHistogram: logs.isEmpty ? nil : { p, h in for l in logs { l.interval(p, h) } })

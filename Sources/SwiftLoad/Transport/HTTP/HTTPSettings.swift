@@ -13,6 +13,8 @@ struct HTTPSettings: Sendable {
     var cookies: Bool
     /// What an LLM call must meet to count toward `llm_goodput`.
     var goodput: GoodputSLO
+    /// Where relative request URLs point (`Options.baseURL`, or `--env BASE_URL`).
+    var baseURL: String?
 
     init(options: Options, insecureOverride: Bool) {
         requestTimeout = options.requestTimeout
@@ -26,5 +28,6 @@ struct HTTPSettings: Sendable {
         grpcMaxMessageSize = options.grpcMaxMessageSize
         cookies = options.cookies
         goodput = options.goodput
+        baseURL = options.baseURL
     }
 }
