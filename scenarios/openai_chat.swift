@@ -25,7 +25,7 @@ import SwiftLoad
         goodput: GoodputSLO(ttft: .milliseconds(500), tpot: .milliseconds(50)))
 
     /// The prompts, chosen once: the dataset named by DATASET, or synthetic ones.
-    static func setup(_ vu: VU) async throws -> (any Sendable)? {
+    static func setup(_ vu: VU) async throws -> Feeder<Prompt> {
         if let path = vu.env["DATASET"] { return Feeder.prompts(path, strategy: .random, maxTokensCap: 1024) }
         return Feeder.syntheticPrompts(count: 1000, inputTokens: .uniform(200, 400), outputTokens: .normal(mean: 128, stddev: 16), seed: 1)
     }
@@ -33,7 +33,7 @@ import SwiftLoad
     static func iteration(_ vu: VU) async throws {
         let llm = vu.openai(vu.env["BASE_URL", default: "http://127.0.0.1:8000/v1"], apiKey: vu.env["API_KEY"])
         let model = vu.env["MODEL", default: "default"]
-        let prompt = try vu.setupData.get(Feeder<Prompt>.self).next(vu)
+        let prompt = try setupData(vu).next(vu)
         let cap = Int(vu.env["MAX_TOKENS", default: ""]) ?? Int.max
         let answer = try await llm.chat(
             model: model, messages: prompt.messages, maxTokens: prompt.maxTokens.map { min($0, cap) },

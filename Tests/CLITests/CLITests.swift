@@ -183,6 +183,12 @@ import TestSupport
         // inspect applies the command line's overrides as run would.
         let quick = try CLI.run(["inspect", root + "/examples/ramping_vus.swift", "--vus", "3", "--duration", "5s", "-q"])
         #expect(quick.stdout.contains("scenario browse: constant-vus, 3 VUs for 5s"), "\(quick.stdout)")
+        // Options built from --env values (the quickstart reads VUS and TARGET), typed thresholds.
+        let env = try CLI.run(["inspect", root + "/quickstart.swift", "-e", "VUS=7", "-q"])
+        #expect(env.stdout.contains("scenario browse: constant-vus, 7 VUs for 10s"), "\(env.stdout)")
+        #expect(env.stdout.contains("http_req_duration{name:home}: p(99) < 200ms"), "\(env.stdout)")
+        let badBase = try CLI.run(["run", root + "/quickstart.swift", "-e", "TARGET=localhost:8080", "-q"])
+        #expect(badBase.status == 2 && badBase.stderr.contains("baseURL must start with http:// or https://"), "\(badBase.stderr)")
     }
 
     @Test func ctrlCStopsGracefullyAndStillWritesTheReport() throws {

@@ -10,6 +10,6 @@ import SwiftLoad
         workers: 1)
 
     static func iteration(_ vu: VU) async throws {
-        _ = try await vu.http.get(vu.env["URL", default: "http://127.0.0.1:8080/"], name: "get")
+        try await vu.http.get(vu.env["URL", default: "http://127.0.0.1:8080/"], name: "get")
     }
 }

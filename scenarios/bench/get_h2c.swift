@@ -13,6 +13,6 @@ import SwiftLoad
         http2: HTTP2Options(connectionsPerTarget: 10, maxConcurrentStreams: 10))
 
     static func iteration(_ vu: VU) async throws {
-        _ = try await vu.http.get(vu.env["URL", default: "http://127.0.0.1:8081/"], name: "get")
+        try await vu.http.get(vu.env["URL", default: "http://127.0.0.1:8081/"], name: "get")
     }
 }

@@ -11,6 +11,6 @@ import SwiftLoad
         transport: .libcurl)
 
     static func iteration(_ vu: VU) async throws {
-        _ = try await vu.http.get(vu.env["URL", default: "http://127.0.0.1:8080/"], name: "get")
+        try await vu.http.get(vu.env["URL", default: "http://127.0.0.1:8080/"], name: "get")
     }
 }

@@ -9,7 +9,7 @@ import SwiftLoad
     static let request = Inference_ModelInferRequest.fp32(model: "iris", rows: [[5.1, 3.5, 1.4, 0.2]])
 
     static func iteration(_ vu: VU) async throws {
-        _ = try await vu.grpc.unary(vu.env["TARGET", default: "127.0.0.1:8081"],
+        try await vu.grpc.unary(vu.env["TARGET", default: "127.0.0.1:8081"],
                                     "/inference.GRPCInferenceService/ModelInfer", request, name: "infer")
     }
 }

@@ -12,6 +12,6 @@ import SwiftLoad
     static func iteration(_ vu: VU) async throws {
         let base = vu.env["URL", default: "http://127.0.0.1:8080"]
         let n = max(1, Int(vu.env["N", default: "1000"]) ?? 1000)
-        _ = try await vu.http.get("\(base)/item/\(Int.random(in: 0..<n, using: &vu.random))")
+        try await vu.http.get("\(base)/item/\(Int.random(in: 0..<n, using: &vu.random))")
     }
 }

@@ -11,6 +11,6 @@ import SwiftLoad
         workers: 1)
 
     static func iteration(_ vu: VU) async throws {
-        _ = try await vu.http.sse(vu.env["URL", default: "http://127.0.0.1:8080/events"], name: "sse", keepBody: .none)
+        try await vu.http.sse(vu.env["URL", default: "http://127.0.0.1:8080/events"], name: "sse", keepBody: .none)
     }
 }

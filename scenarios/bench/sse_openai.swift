@@ -10,7 +10,7 @@ import SwiftLoad
         workers: 1)
 
     static func iteration(_ vu: VU) async throws {
-        _ = try await vu.openai(vu.env["URL", default: "http://127.0.0.1:8080/v1"])
+        try await vu.openai(vu.env["URL", default: "http://127.0.0.1:8080/v1"])
             .chat(model: "bench", prompt: "hi", maxTokens: 1000, name: "chat")
     }
 }

@@ -5,17 +5,17 @@
 import SwiftLoad
 
 @main struct AbortExample: LoadTest {
-    static let options = Options(scenarios: ["api": .constantVUs(20, duration: .minutes(5))])
+    static let options = Options(scenarios: ["api": .constantVUs(20, duration: .minutes(5))], baseURL: "http://127.0.0.1:8080")
 
     static func setup(_ vu: VU) async throws -> (any Sendable)? {
         // A target that is down before the test starts: setup throws, nothing runs, exit 1.
-        let r = try await vu.http.get(vu.env["BASE_URL", default: "http://127.0.0.1:8080"] + "/health", name: "health")
+        let r = try await vu.http.get("/health", name: "health")
         if r.status != 200 { throw HealthCheckFailed(status: r.status) }
         return nil
     }
 
     static func iteration(_ vu: VU) async throws {
-        let r = try await vu.http.get(vu.env["BASE_URL", default: "http://127.0.0.1:8080"] + "/api/items", name: "items")
+        let r = try await vu.http.get("/api/items", name: "items")
         // The target went away mid-test: say why and stop everything.
         if r.status == 503 && vu.iteration > 10 { try vu.abortTest("the target answers 503: it is down") }
         try await vu.think(.constant(.milliseconds(200)))

@@ -10,15 +10,14 @@
 import SwiftLoad
 
 @main struct CookiesExample: LoadTest {
-    static let options = Options(scenarios: ["sessions": .constantVUs(10, duration: .seconds(30))], cookies: true)
+    static let options = Options(scenarios: ["sessions": .constantVUs(10, duration: .seconds(30))], cookies: true, baseURL: "http://127.0.0.1:8080")
 
     static func iteration(_ vu: VU) async throws {
-        let base = vu.env["BASE_URL", default: "http://127.0.0.1:8080"]
         if vu.iteration == 0 {
             // The login answer sets the session cookie; later requests carry it.
-            _ = try await vu.http.post(base + "/login", body: .form(["user": "vu\(vu.id)", "password": "secret"]), name: "login")
+            try await vu.http.post("/login", body: .form(["user": "vu\(vu.id)", "password": "secret"]), name: "login")
         }
-        let r = try await vu.http.get(base + "/account", name: "account")
+        let r = try await vu.http.get("/account", name: "account")
         vu.check(r, "logged in") { $0.status == 200 }
         try await vu.think(.uniform(.seconds(1), .seconds(3)))
     }

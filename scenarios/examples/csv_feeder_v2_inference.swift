@@ -18,10 +18,9 @@ import SwiftLoad
         thresholds: [
             "http_req_duration{name:infer}": "p(99) < 100ms",
             "checks{check:predicted the label}": "rate > 0.9",
-        ])
+        ], baseURL: "http://127.0.0.1:8080")
 
     static func iteration(_ vu: VU) async throws {
-        let base = vu.env["BASE_URL", default: "http://127.0.0.1:8080"]
         let batch = max(1, Int(vu.env["BATCH", default: "1"]) ?? 1)
         var features: [[Double]] = [], labels: [Int64] = []
         for _ in 0..<batch {
@@ -29,7 +28,7 @@ import SwiftLoad
             features.append(try ["sepal_length", "sepal_width", "petal_length", "petal_width"].map { try row.value($0, as: Double.self) })
             labels.append(try row.value("species", as: Int64.self))
         }
-        let r = try await vu.http.post(base + "/v2/models/iris/infer", json: V2InferenceRequest.fp32(rows: features), name: "infer")
+        let r = try await vu.http.post("/v2/models/iris/infer", json: V2InferenceRequest.fp32(rows: features), name: "infer")
         vu.check(r, "predicted the label") { try $0.json(V2InferenceResponse.self).output()?.int64Values == labels }
     }
 }

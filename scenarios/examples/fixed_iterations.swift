@@ -11,8 +11,7 @@ import SwiftLoad
         // Ten VUs each seed their own 20 records.
         "seed": .perVUIterations(vus: 10, iterations: 20, maxDuration: .minutes(2))
             .running { vu in
-                let base = vu.env["BASE_URL", default: "http://127.0.0.1:8080"]
-                let r = try await vu.http.post(base + "/api/records", json: ["owner": "vu-\(vu.id)", "n": "\(vu.iteration)"],
+                let r = try await vu.http.post("/api/records", json: ["owner": "vu-\(vu.id)", "n": "\(vu.iteration)"],
                                                name: "create record")
                 vu.check(r, "created") { $0.status == 201 || $0.status == 200 }
             },
@@ -20,11 +19,8 @@ import SwiftLoad
         "read": .sharedIterations(vus: 4, iterations: 1_000, maxDuration: .minutes(2))
             .startingAt(.seconds(30))
             .running { vu in
-                let base = vu.env["BASE_URL", default: "http://127.0.0.1:8080"]
-                let r = try await vu.http.get(base + "/api/records", query: ["page": "\(vu.iteration % 20)"], name: "list records")
+                let r = try await vu.http.get("/api/records", query: ["page": "\(vu.iteration % 20)"], name: "list records")
                 vu.check(r, "status is 200") { $0.status == 200 }
             },
-    ])
-
-    static func iteration(_ vu: VU) async throws {}
+    ], baseURL: "http://127.0.0.1:8080")
 }

@@ -16,15 +16,14 @@ import SwiftLoad
             "http_req_duration{group:checkout}": "p(99) < 500ms",
             "http_req_duration{kind:write}": "p(99) < 800ms",
             "checks{group:checkout::payment}": "rate > 0.99",
-        ])
+        ], baseURL: "http://127.0.0.1:8080")
 
     static func iteration(_ vu: VU) async throws {
-        let base = vu.env["BASE_URL", default: "http://127.0.0.1:8080"]
-        _ = try await vu.http.get(base + "/", name: "home")
+        try await vu.http.get("/", name: "home")
         try await vu.group("checkout") {
-            _ = try await vu.http.get(base + "/cart", name: "view cart")
+            try await vu.http.get("/cart", name: "view cart")
             try await vu.group("payment") {
-                let r = try await vu.http.post(base + "/pay", json: ["amount": "12.50"], name: "pay", tags: ["kind": "write"])
+                let r = try await vu.http.post("/pay", json: ["amount": "12.50"], name: "pay", tags: ["kind": "write"])
                 vu.check(r, "payment accepted") { $0.status == 200 }
             }
         }

@@ -24,29 +24,24 @@ import SwiftLoad
             "http_req_duration{journey:checkout}": "p(99) < 800ms",
             "http_req_duration{scenario:partner_api}": ["p(95) < 200ms", "p(99) < 400ms"],
             "http_req_failed{journey:checkout}": "rate < 0.5%",
-        ])
-
-    // Every scenario names its own iteration, so the test's default is never run.
-    static func iteration(_ vu: VU) async throws {}
-
-    static func base(_ vu: VU) -> String { vu.env["BASE_URL", default: "http://127.0.0.1:8080"] }
+        ], baseURL: "http://127.0.0.1:8080")
 
     static func browse(_ vu: VU) async throws {
-        _ = try await vu.http.get(base(vu) + "/", name: "home")
+        try await vu.http.get("/", name: "home")
         try await vu.think(.exponential(mean: .seconds(2)))
-        _ = try await vu.http.get(base(vu) + "/products/\(vu.random.next() % 100)", name: "product")
+        try await vu.http.get("/products/\(vu.random.next() % 100)", name: "product")
         try await vu.think(.exponential(mean: .seconds(2)))
     }
 
     static func checkout(_ vu: VU) async throws {
-        _ = try await vu.http.post(base(vu) + "/cart", json: ["sku": "A-1", "qty": "1"], name: "add to cart")
-        let r = try await vu.http.post(base(vu) + "/checkout", json: ["card": "4242"], name: "checkout")
+        try await vu.http.post("/cart", json: ["sku": "A-1", "qty": "1"], name: "add to cart")
+        let r = try await vu.http.post("/checkout", json: ["card": "4242"], name: "checkout")
         vu.check(r, "order placed") { $0.status == 200 }
         try await vu.think(.constant(.seconds(1)))
     }
 
     static func partnerAPI(_ vu: VU) async throws {
-        let r = try await vu.http.get(base(vu) + "/api/stock", headers: ["Authorization": "Bearer partner"], name: "stock")
+        let r = try await vu.http.get("/api/stock", headers: ["Authorization": "Bearer partner"], name: "stock")
         vu.check(r, "status is 200") { $0.status == 200 }
     }
 }

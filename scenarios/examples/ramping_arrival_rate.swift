@@ -21,11 +21,10 @@ import SwiftLoad
         thresholds: [
             "http_req_duration": "p(99) < 500ms",
             "dropped_iterations": "count < 10",
-        ])
+        ], baseURL: "http://127.0.0.1:8080")
 
     static func iteration(_ vu: VU) async throws {
-        let base = vu.env["BASE_URL", default: "http://127.0.0.1:8080"]
-        let r = try await vu.http.get(base + "/api/items", name: "items")
+        let r = try await vu.http.get("/api/items", name: "items")
         vu.check(r, "status is 200") { $0.status == 200 }
     }
 }

@@ -15,11 +15,11 @@ import SwiftLoad
                 .ramp(to: 0, over: .seconds(15)),    // cool down
             ], gracefulRampDown: .seconds(10)),
         ],
-        thresholds: ["http_req_duration{name:home}": "p(99) < 300ms"])
+        thresholds: ["http_req_duration{name:home}": "p(99) < 300ms"],
+        baseURL: "http://127.0.0.1:8080")
 
     static func iteration(_ vu: VU) async throws {
-        let base = vu.env["BASE_URL", default: "http://127.0.0.1:8080"]
-        let r = try await vu.http.get(base + "/", name: "home")
+        let r = try await vu.http.get("/", name: "home")
         vu.check(r, "status is 200") { $0.status == 200 }
         try await vu.think(.uniform(.milliseconds(500), .milliseconds(1500)))
     }

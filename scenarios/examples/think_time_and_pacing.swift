@@ -15,22 +15,18 @@ import SwiftLoad
     static let options = Options(scenarios: [
         "people": Scenario.constantVUs(50, duration: .minutes(2)).running(person),
         "poller": Scenario.constantVUs(5, duration: .minutes(2)).running(poller),
-    ])
-
-    static func iteration(_ vu: VU) async throws {}
+    ], baseURL: "http://127.0.0.1:8080")
 
     static func person(_ vu: VU) async throws {
-        let base = vu.env["BASE_URL", default: "http://127.0.0.1:8080"]
-        _ = try await vu.http.get(base + "/", name: "home")
+        try await vu.http.get("/", name: "home")
         try await vu.think(.exponential(mean: .seconds(3)))
-        _ = try await vu.http.get(base + "/search", query: ["q": "swift"], name: "search")
+        try await vu.http.get("/search", query: ["q": "swift"], name: "search")
         try await vu.think(.uniform(.seconds(1), .seconds(5)))
     }
 
     /// A dashboard that refreshes every 2 s.
     static func poller(_ vu: VU) async throws {
-        let base = vu.env["BASE_URL", default: "http://127.0.0.1:8080"]
-        _ = try await vu.http.get(base + "/api/status", name: "status")
+        try await vu.http.get("/api/status", name: "status")
         try await vu.pace(.seconds(2))
     }
 }

@@ -13,13 +13,12 @@ import SwiftLoad
     static let accounts = Feeder.jsonLines("../data/users.jsonl", strategy: .unique)
     static let searches = Feeder.array(["swift", "load", "latency", "p99"], strategy: .random)
 
-    static let options = Options(scenarios: ["logins": .sharedIterations(vus: 2, iterations: 5)])
+    static let options = Options(scenarios: ["logins": .sharedIterations(vus: 2, iterations: 5)], baseURL: "http://127.0.0.1:8080")
 
     static func iteration(_ vu: VU) async throws {
-        let base = vu.env["BASE_URL", default: "http://127.0.0.1:8080"]
         let account = try accounts.next(vu).decode(Account.self)
-        let login = try await vu.http.post(base + "/login", json: ["user": account.username, "password": account.password], name: "login")
+        let login = try await vu.http.post("/login", json: ["user": account.username, "password": account.password], name: "login")
         vu.check(login, "logged in") { $0.status == 200 }
-        _ = try await vu.http.get(base + "/search", query: ["q": try searches.next(vu)], name: "search")
+        try await vu.http.get("/search", query: ["q": try searches.next(vu)], name: "search")
     }
 }

@@ -16,7 +16,7 @@ import SwiftLoad
         scenarios: ["infer": .constantArrivalRate(50, duration: .seconds(10), preAllocatedVUs: 10, maxVUs: 100)],
         thresholds: ["http_req_failed": "rate < 1%", "checks{check:one output row per input row}": "rate > 0.99"])
 
-    static func setup(_ vu: VU) async throws -> (any Sendable)? {
+    static func setup(_ vu: VU) async throws -> V2ModelMetadata {
         let target = vu.env["TARGET", default: "http://127.0.0.1:28080"], model = vu.env["MODEL", default: "iris"]
         return vu.env["PROTOCOL"] == "grpc"
             ? try await vu.modelMetadata(grpc: target, model: model)
@@ -24,7 +24,7 @@ import SwiftLoad
     }
 
     static func iteration(_ vu: VU) async throws {
-        let model = try vu.setupData.get(V2ModelMetadata.self)
+        let model = try setupData(vu)
         let target = vu.env["TARGET", default: "http://127.0.0.1:28080"]
         let batch = max(1, Int(vu.env["BATCH", default: "1"]) ?? 1)
         // A new seed each iteration: different values every call, the same ones every run.

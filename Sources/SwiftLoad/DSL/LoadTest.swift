@@ -15,8 +15,8 @@
 /// failed iteration and the VU carries on with the next one.
 ///
 /// The optional hooks: `setup` runs once before any scenario starts, on a VU of its own (its
-/// requests are counted under the scenario `setup`), and what it returns reaches every VU as
-/// `vu.setupData`; `teardown` runs once after the load (also after Ctrl-C; a second one skips
+/// requests are counted under the scenario `setup`), and what it returns reaches every VU,
+/// typed, as `setupData(vu)` (`static func setup(_ vu: VU) async throws -> Model`); `teardown` runs once after the load (also after Ctrl-C; a second one skips
 /// it). `vuSetup` and `vuTeardown` run on each VU before its first and after its last iteration.
 public protocol LoadTest: SendableMetatype {
     static var options: Options { get }
@@ -32,7 +32,9 @@ public protocol LoadTest: SendableMetatype {
     /// What every VU runs, unless its scenario runs its own (`Scenario.running`): a test whose
     /// scenarios all do needs none.
     static func iteration(_ vu: VU) async throws
-    static func setup(_ vu: VU) async throws -> (any Sendable)?
+    /// What `setup` returns: any `Sendable` type of yours, read back typed with `setupData(vu)`.
+    associatedtype Shared: Sendable = (any Sendable)?
+    static func setup(_ vu: VU) async throws -> Shared
     static func teardown(_ vu: VU) async throws
     static func vuSetup(_ vu: VU) async throws
     static func vuTeardown(_ vu: VU) async throws
@@ -42,14 +44,16 @@ extension LoadTest {
     public static var options: Options { Options() }
     public static func options(_ env: Environment) -> Options { options }
     public static func iteration(_ vu: VU) async throws { throw MissingIteration(scenario: vu.scenario) }
-    public static func setup(_ vu: VU) async throws -> (any Sendable)? { nil }
     public static func teardown(_ vu: VU) async throws {}
     public static func vuSetup(_ vu: VU) async throws {}
     public static func vuTeardown(_ vu: VU) async throws {}
 
+    /// What `setup` returned, as its own type: `let model = setupData(vu)`.
+    public static func setupData(_ vu: VU) throws -> Shared { try vu.setupData.get(Shared.self) }
+
     /// The hooks as closures the engine calls.
     static var hooks: TestHooks {
-        TestHooks(setup: { try await setup($0) }, teardown: { try await teardown($0) },
+        TestHooks(setup: { try await setup($0) as (any Sendable)? }, teardown: { try await teardown($0) },
                   vuSetup: { try await vuSetup($0) }, vuTeardown: { try await vuTeardown($0) })
     }
 
@@ -58,6 +62,10 @@ extension LoadTest {
     public static func main() {
         ScriptMain.run(Self.self)
     }
+}
+
+extension LoadTest where Shared == (any Sendable)? {
+    public static func setup(_ vu: VU) async throws -> (any Sendable)? { nil }
 }
 
 /// A scenario with no iteration to run: it names no `running(…)` function and the test defines

@@ -55,8 +55,23 @@ public final class VU: @unchecked Sendable {
     let scenarioTags: [String: String]
     /// The group path the VU is in (`login::submit`), empty outside groups.
     var groupPath = ""
-    /// Per-VU state that persists across iterations (a token, a cart, a counter).
+    /// Per-VU state that persists across iterations (a token, a cart, a counter); `local(_:)`
+    /// keeps a typed object instead.
     public var state: [String: any Sendable] = [:]
+    private var locals: [ObjectIdentifier: AnyObject] = [:]
+
+    /// This VU's own object of type `T`, made by `make` on first use and the same object every
+    /// iteration after: typed per-VU state.
+    ///
+    ///     final class Session { var token: String?; var cart: [Int] = [] }
+    ///     let session = vu.local(Session.init)
+    ///     if session.token == nil { session.token = try await logIn(vu) }
+    public func local<T: AnyObject>(_ make: () throws -> T) rethrows -> T {
+        if let o = locals[ObjectIdentifier(T.self)] as? T { return o }
+        let o = try make()
+        locals[ObjectIdentifier(T.self)] = o
+        return o
+    }
     /// What the test's `setup` returned.
     public internal(set) var setupData = SetupData(nil)
     /// This VU's cookie jar; off unless `Options.cookies` or `cookies.isEnabled = true`.
