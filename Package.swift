@@ -34,10 +34,13 @@ let package = Package(
         .systemLibrary(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CSnappy",
+            providers: [.apt(["libsnappy-dev"])]),
         .target(
             name: "SwiftLoad",
             dependencies: [
-                "CCurl", "CNghttp2", "CEpoll", "COpenSSL", "CZlib",
+                "CCurl", "CNghttp2", "CEpoll", "COpenSSL", "CZlib", "CSnappy",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),

@@ -5,8 +5,10 @@ set -euo pipefail
 
 packages=(
   libcurl4-openssl-dev libnghttp2-dev libssl-dev zlib1g-dev   # the HTTP transports, content decoding
+  libsnappy-dev                                        # Prometheus remote write bodies (-o prometheus-rw)
   nginx-light openssl curl python3 python3-venv make   # the test servers and their set-up
   chromium fonts-liberation                            # the HTML report, opened in a real browser
+  prometheus                                           # a real remote write receiver for -o prometheus-rw
 )
 
 missing=()

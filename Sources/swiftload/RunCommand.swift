@@ -40,7 +40,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: [.short, .customLong("env")], help: ArgumentHelp("Set a variable the scenario reads with vu.env (repeatable).", valueName: "KEY=VALUE"))
     var env: [String] = []
 
-    @Option(name: [.short, .customLong("out")], help: ArgumentHelp("Write a report: json, html, csv, junit, ndjson, summary, markdown, gitlab or hlog, as FORMAT=PATH or FORMAT for reports/<script>-<time>.<ext> (repeatable).", valueName: "FORMAT[=PATH]"))
+    @Option(name: [.short, .customLong("out")], help: ArgumentHelp("Write a report: json, html, csv, junit, ndjson, summary, markdown, gitlab or hlog, as FORMAT=PATH or FORMAT for reports/<script>-<time>.<ext>; or push the metrics live with prometheus-rw=URL (repeatable).", valueName: "FORMAT[=PATH]"))
     var out: [String] = []
 
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Add a threshold, e.g. 'http_req_duration{name:home}:p(99)<200ms' (repeatable).", valueName: "THRESHOLD"))
@@ -147,6 +147,13 @@ struct RunCommand: ParsableCommand {
         }
         guard OutputSpec.formats.contains(format) else {
             throw CLIError("--out: unknown format '\(format)' (known: \(OutputSpec.formats.joined(separator: ", ")))")
+        }
+        if format == "prometheus-rw" {
+            // A receiver, not a file.
+            guard path.hasPrefix("http://") || path.hasPrefix("https://") else {
+                throw CLIError("--out prometheus-rw expects the receiver's URL, e.g. prometheus-rw=http://127.0.0.1:9090/api/v1/write")
+            }
+            return OutputSpec(format: format, path: path)
         }
         if path.isEmpty {
             let stem = URL(fileURLWithPath: script).deletingPathExtension().lastPathComponent

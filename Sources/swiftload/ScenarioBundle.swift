@@ -12,7 +12,7 @@ import SwiftLoad
 ///
 /// Relocatable: `run` finds the libraries next to itself (LD_LIBRARY_PATH), so the folder can be
 /// copied anywhere. The machine needs only the system libraries every Debian has or apt installs
-/// (libcurl4, libnghttp2-14, libssl3, zlib1g, libstdc++6), listed in `bundle.json`.
+/// (libcurl4, libnghttp2-14, libssl3, zlib1g, libsnappy1v5, libstdc++6), listed in `bundle.json`.
 struct ScenarioBundle: Codable {
     /// The scenario file's name as built (reports show it).
     var script: String
@@ -22,7 +22,7 @@ struct ScenarioBundle: Codable {
     var systemPackages: [String]
 
     static let manifestName = "bundle.json"
-    static let systemPackages = ["libcurl4", "libnghttp2-14", "libssl3", "zlib1g", "libstdc++6", "ca-certificates"]
+    static let systemPackages = ["libcurl4", "libnghttp2-14", "libssl3", "zlib1g", "libsnappy1v5", "libstdc++6", "ca-certificates"]
 
     /// The bundle in `dir`, or nil when `dir` is not one.
     static func read(_ dir: String) -> ScenarioBundle? {

@@ -13,6 +13,7 @@ public enum ReportWriter {
         ("markdown", "a CI job summary: verdict, requests per name, thresholds ($GITHUB_STEP_SUMMARY)"),
         ("gitlab", "GitLab's load performance report (load-performance.json: checks, TTFB p90/p95, RPS)"),
         ("hlog", "an HdrHistogram interval log of request durations, one histogram a second (run only)"),
+        ("prometheus-rw", "the per-second metrics pushed to a Prometheus remote write URL while the run goes (run only)"),
     ]
 
     public static func write(_ r: RunResult, format: String, to path: String) throws {
@@ -24,6 +25,8 @@ public enum ReportWriter {
         case "summary": try SummaryReport.write(r, to: path)
         case "markdown": try MarkdownReport.write(r, to: path)
         case "gitlab": try SummaryReport.write(r, to: path, gitlab: true)
+        case "prometheus-rw":
+            throw AtomicFile.WriteError(path: path, reason: "metrics are pushed while a run goes (swiftload run --out prometheus-rw=URL), not from a saved result")
         case "hlog":
             throw AtomicFile.WriteError(path: path, reason: "an interval log is written while a run goes (swiftload run --out hlog=PATH); a saved result has no per-second histograms")
         default: throw AtomicFile.WriteError(path: path, reason: "unknown format \(format)")

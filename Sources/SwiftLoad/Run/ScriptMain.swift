@@ -24,7 +24,7 @@ enum ScriptMain {
         }
         // Every report must have somewhere to go before any load is sent.
         do {
-            try ReportWriter.preflight(config.outputs.flatMap { o -> [String] in
+            try ReportWriter.preflight(config.outputs.filter { $0.format != "prometheus-rw" }.flatMap { o -> [String] in
                 o.format == "csv" ? [CSVReport.paths(o.path).stats, CSVReport.paths(o.path).history, CSVReport.paths(o.path).failures] : [o.path]
             })
         } catch {
@@ -46,6 +46,8 @@ enum ScriptMain {
                 fail("\(error) (nothing was run)", code: LoadRunner.ExitCode.usage)
             }
         }
+        var pushes = config.outputs.filter { $0.format == "prometheus-rw" }
+            .map { PrometheusRemoteWriter(url: $0.path, start: Date(), env: config.env) }
         // Options may read --env values (LoadTest.options(_:)).
         let options = T.options(Environment.current(overrides: config.env))
         let progress = ProgressView.automatic(quiet: config.quiet, plainEverySeconds: config.plainProgressInterval)
@@ -66,7 +68,10 @@ enum ScriptMain {
             for l in logs { l.start(at: Date(), script: config.scriptPath) }
             result = try LoadRunner.run(script: { try await T.iteration($0) }, options: options, config: config,
                                         hooks: T.hooks, handleSignals: true, progress: progress,
-                                        onPoint: streams.isEmpty ? nil : { p in for s in streams { s.point(p) } },
+                                        onPoint: streams.isEmpty && pushes.isEmpty ? nil : { [pushes] p in
+                                            for s in streams { s.point(p) }
+                                            for w in pushes { w.point(p) }
+                                        },
                                         onIntervalHistogram: logs.isEmpty ? nil : { p, h in for l in logs { l.interval(p, h) } })
         } catch {
             for problem in error.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
@@ -83,6 +88,13 @@ enum ScriptMain {
             do {
                 if output.format == "hlog" {
                     try logs.removeFirst().finish()
+                } else if output.format == "prometheus-rw" {
+                    // A receiver that failed is reported, not a failed run: the measurement stands.
+                    if let problem = pushes.removeFirst().finish() {
+                        FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
+                    }
+                    FileHandle.standardError.write(Data("pushed metrics to \(output.path)\n".utf8))
+                    continue
                 } else if output.format != "ndjson" {
                     try ReportWriter.write(result, format: output.format, to: output.path)
                 }
