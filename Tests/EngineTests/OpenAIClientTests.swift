@@ -56,6 +56,9 @@ import TestSupport
         #expect(verdicts["llm_itl{name:chat}"] == false, "12.5 ms per token is not under 5 ms")
         #expect(verdicts["llm_output_tokens{name:chat}"] == true && verdicts["llm_goodput"] == true)
         #expect(result.timeSeries.compactMap(\.llm).reduce(0) { $0 + $1.calls } == 4)
+        // k6's summary shape carries them too.
+        let summary = SummaryReport.summary(result).metrics
+        #expect(summary["llm_output_tokens"]?["count"] == 72 && abs((summary["llm_itl"]?["med"] ?? 0) - 12.5) < 1.5, "\(summary)")
 
         // A result file gives the same numbers back (merge, report).
         let restored = Recorder(restoring: try JSONDecoder().decode(RunResult.self, from: JSONReport.encode(result)))

@@ -43,6 +43,22 @@ public enum SummaryReport {
             metrics["checks"] = ["passes": Double(passes), "fails": Double(fails),
                                  "rate": passes + fails > 0 ? Double(passes) / Double(passes + fails) : 1]
         }
+        // Streams and LLM calls, all names together (their histograms merge exactly).
+        for t in StreamTrend.allCases {
+            if let h = try? r.histogram(t.rawValue), h.totalCount > 0 { metrics[t.rawValue] = trend(TrendStats(h)) }
+        }
+        let llm = r.byName.compactMap(\.llm), streams = r.byName.compactMap(\.stream)
+        if !streams.isEmpty {
+            let n = Double(streams.reduce(0) { $0 + $1.messages })
+            metrics["stream_messages"] = ["count": n, "rate": n / seconds]
+        }
+        if !llm.isEmpty {
+            for (key, n) in [("llm_input_tokens", llm.reduce(0) { $0 + $1.inputTokens }),
+                             ("llm_output_tokens", llm.reduce(0) { $0 + $1.outputTokens }),
+                             ("llm_goodput", llm.reduce(0) { $0 + $1.goodCalls })] {
+                metrics[key] = ["count": Double(n), "rate": Double(n) / seconds]
+            }
+        }
         var byName: [String: [String: Double]] = [:]
         for s in r.byName {
             byName[s.name] = ["count": Double(s.count), "rate": s.rps, "error_rate": s.errorRate, "med": s.duration.med,
