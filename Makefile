@@ -14,9 +14,9 @@ SWIFT ?= swift
 # The build folder; pass BIN=… to install products built elsewhere without calling SwiftPM.
 BIN ?= $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # The C modules a scenario's compile reaches through SwiftLoad's public modules.
-C_MODULES = CCurl CNghttp2 CEpoll COpenSSL CZlib
+C_MODULES = CCurl CNghttp2 CEpoll COpenSSL CZlib CSnappy
 # SwiftLoad's module and the modules of the packages it depends on.
-SWIFT_MODULES = SwiftLoad Histogram Numerics RealModule ComplexModule SwiftProtobuf SwiftCSV
+SWIFT_MODULES = SwiftLoad Histogram Numerics RealModule ComplexModule SwiftProtobuf SwiftCSV FlyingFox FlyingSocks
 
 .PHONY: build install install-only test quickstart clean
 
@@ -36,6 +36,8 @@ install-only:
 	done
 	install -d "$(PREFIX)/lib/swiftload/include/_NumericsShims"
 	install -m 644 "$(BIN)"/../../checkouts/swift-numerics/Sources/_NumericsShims/include/* "$(PREFIX)/lib/swiftload/include/_NumericsShims/"
+	install -d "$(PREFIX)/lib/swiftload/include/CSystemLinux"
+	install -m 644 "$(BIN)"/../../checkouts/FlyingFox/CSystemLinux/include/* "$(PREFIX)/lib/swiftload/include/CSystemLinux/"
 	@echo "installed swiftload into $(PREFIX)"
 
 test:

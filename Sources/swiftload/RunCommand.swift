@@ -52,6 +52,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep only scraped metric families whose name starts with PREFIX (repeatable; default: all).", valueName: "PREFIX"))
     var scrapeInclude: [String] = []
 
+    @Flag(help: "Follow the run live in a browser: a page on 127.0.0.1:5665 (see --dashboard-address) that updates once a second and offers the HTML report at the end.")
+    var dashboard = false
+
+    @Option(help: ArgumentHelp("Where the dashboard serves its page (implies --dashboard).", valueName: "HOST:PORT"))
+    var dashboardAddress: String?
+
     @Option(help: ArgumentHelp("A goodput SLO for LLM calls (repeatable): ttft:500ms, tpot:50ms or e2e:2s; llm_goodput counts the calls that meet them all.", valueName: "KEY:DURATION"))
     var goodput: [String] = []
 
@@ -101,6 +107,7 @@ struct RunCommand: ParsableCommand {
         config.scrape = scrape
         config.scrapeInclude = scrapeInclude
         config.goodput = goodput
+        if dashboard || dashboardAddress != nil { config.dashboard = dashboardAddress ?? "127.0.0.1:5665" }
         config.env = try Self.parseEnv(env)
         config.outputs = try out.map(outputSpec)
         if let segment { config.segment = try? ExecutionSegment.parse(segment).get() }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Where the files a scenario compiles against live: `libSwiftLoad.so`, the `.swiftmodule`s
 /// and the module maps of the C modules they reach (libcurl, nghttp2, epoll and OpenSSL shims,
-/// swift-numerics' `_NumericsShims`).
+/// swift-numerics' `_NumericsShims`, FlyingFox's `CSystemLinux`).
 ///
 /// Two layouts are recognised, found relative to the `swiftload` executable so a copy can move:
 /// - installed (`make install PREFIX=…`): `PREFIX/bin/swiftload` beside `PREFIX/lib/swiftload/`
@@ -72,6 +72,9 @@ struct SupportLayout {
         let scratch = URL(fileURLWithPath: exeDir).deletingLastPathComponent().deletingLastPathComponent().path
         let numerics = scratch + "/checkouts/swift-numerics/Sources/_NumericsShims/include/module.modulemap"
         if fm.fileExists(atPath: numerics) { maps.append(numerics) }
+        // FlyingFox's socket shims (the dashboard's server).
+        let socketShims = scratch + "/checkouts/FlyingFox/CSystemLinux/include/module.modulemap"
+        if fm.fileExists(atPath: socketShims) { maps.append(socketShims) }
         return SupportLayout(libraryDir: exeDir, modulesDir: exeDir + "/Modules", moduleMaps: maps)
     }
 }

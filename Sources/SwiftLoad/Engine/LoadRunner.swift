@@ -28,12 +28,16 @@ public enum LoadRunner {
     ///   - onPoint: receives each one-second point as it closes.
     ///   - onIntervalHistogram: receives each point with its request durations (all names), for
     ///     an HdrHistogram interval log.
+    ///   - onStart: called as the load starts, with its planned length.
+    ///   - onThresholds: receives the live threshold verdicts each time they are evaluated.
     /// - Throws: `ConfigurationError` for any problem in the options or thresholds, all at once.
     public static func run(script: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void, options: Options,
                            config: RunConfig, hooks: TestHooks = TestHooks(), handleSignals: Bool = false,
                            progress: ProgressView? = nil,
                            onPoint: ((TimeSeriesPoint) -> Void)? = nil,
-                           onIntervalHistogram: ((TimeSeriesPoint, LatencyHistogram) -> Void)? = nil) throws(ConfigurationError) -> RunResult {
+                           onIntervalHistogram: ((TimeSeriesPoint, LatencyHistogram) -> Void)? = nil,
+                           onStart: ((_ plannedSeconds: Double) -> Void)? = nil,
+                           onThresholds: (([ThresholdOutcome]) -> Void)? = nil) throws(ConfigurationError) -> RunResult {
         let (effective, thresholds, sources, plan) = try prepare(options: options, config: config)
 
         CurlMulti.globalInit()
@@ -103,6 +107,7 @@ public enum LoadRunner {
         aggregator.server = server
         baseline.forEach { server?.add($0) }
         progress?.begin(plan: plan)
+        onStart?(Double(plan.plannedDuration) / 1e9)
         let cpuAtStart = ProcessCPU.seconds()
         workers.forEach { $0.start() }
         scraper?.start(testStart: testStart)
@@ -163,6 +168,7 @@ public enum LoadRunner {
                                               allRequests: aggregator.allRequests, server: server)
                 let outcomes = thresholds.map { live.evaluate($0) }
                 progress?.liveThresholds = (outcomes.filter { !$0.passed && $0.actual != nil }.count, outcomes.count)
+                onThresholds?(outcomes)
                 if stop == nil,
                    let i = thresholds.indices.first(where: { thresholds[$0].abortOnFail && seconds >= thresholds[$0].abortDelaySeconds
                                                               && outcomes[$0].actual != nil && !outcomes[$0].passed }) {

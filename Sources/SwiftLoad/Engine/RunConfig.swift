@@ -35,14 +35,17 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var scrapeInclude: [String]
     /// `--goodput KEY:DURATION`: the goodput SLOs, replacing the script's when any is given.
     public var goodput: [String]
+    /// `--dashboard`: where the live dashboard serves its page (`HOST:PORT`); nil for none.
+    public var dashboard: String?
 
     public init(scriptPath: String? = nil, overrides: RunOverrides = RunOverrides(), workers: Int? = nil,
                 env: [String: String] = [:], outputs: [OutputSpec] = [], thresholds: [String] = [],
                 quiet: Bool = false, insecure: Bool = false, plainProgressInterval: Int = 10,
                 inspectOnly: Bool = false, segment: ExecutionSegment? = nil, startAt: Double? = nil,
                 scriptHash: String? = nil, strict: Bool = false, scrape: [String] = [], scrapeInclude: [String] = [],
-                goodput: [String] = []) {
+                goodput: [String] = [], dashboard: String? = nil) {
         self.goodput = goodput
+        self.dashboard = dashboard
         self.inspectOnly = inspectOnly
         self.scrape = scrape
         self.scrapeInclude = scrapeInclude
@@ -83,7 +86,8 @@ extension RunConfig {
                   strict: try c.decodeIfPresent(Bool.self, forKey: .strict) ?? false,
                   scrape: try c.decodeIfPresent([String].self, forKey: .scrape) ?? [],
                   scrapeInclude: try c.decodeIfPresent([String].self, forKey: .scrapeInclude) ?? [],
-                  goodput: try c.decodeIfPresent([String].self, forKey: .goodput) ?? [])
+                  goodput: try c.decodeIfPresent([String].self, forKey: .goodput) ?? [],
+                  dashboard: try c.decodeIfPresent(String.self, forKey: .dashboard))
     }
 }
 

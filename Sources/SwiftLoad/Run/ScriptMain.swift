@@ -48,6 +48,15 @@ enum ScriptMain {
         }
         var pushes = config.outputs.filter { $0.format == "prometheus-rw" }
             .map { PrometheusRemoteWriter(url: $0.path, start: Date(), env: config.env) }
+        var dashboard: DashboardServer?
+        if let address = config.dashboard, !config.inspectOnly {
+            do {
+                dashboard = try DashboardServer(address: address, script: config.scriptPath)
+                FileHandle.standardError.write(Data("dashboard: \(dashboard!.url)\n".utf8))
+            } catch {
+                fail("\(error) (nothing was run)", code: LoadRunner.ExitCode.usage)
+            }
+        }
         // Options may read --env values (LoadTest.options(_:)).
         let options = T.options(Environment.current(overrides: config.env))
         let progress = ProgressView.automatic(quiet: config.quiet, plainEverySeconds: config.plainProgressInterval)
@@ -68,11 +77,14 @@ enum ScriptMain {
             for l in logs { l.start(at: Date(), script: config.scriptPath) }
             result = try LoadRunner.run(script: { try await T.iteration($0) }, options: options, config: config,
                                         hooks: T.hooks, handleSignals: true, progress: progress,
-                                        onPoint: streams.isEmpty && pushes.isEmpty ? nil : { [pushes] p in
+                                        onPoint: streams.isEmpty && pushes.isEmpty && dashboard == nil ? nil : { [pushes, dashboard] p in
                                             for s in streams { s.point(p) }
                                             for w in pushes { w.point(p) }
+                                            dashboard?.point(p)
                                         },
-                                        onIntervalHistogram: logs.isEmpty ? nil : { p, h in for l in logs { l.interval(p, h) } })
+                                        onIntervalHistogram: logs.isEmpty ? nil : { p, h in for l in logs { l.interval(p, h) } },
+                                        onStart: { [dashboard] in dashboard?.started(plannedSeconds: $0) },
+                                        onThresholds: { [dashboard] in dashboard?.thresholds($0) })
         } catch {
             for problem in error.problems { FileHandle.standardError.write(Data("error: \(problem)\n".utf8)) }
             exit(Int32(error.exitCode))
@@ -104,6 +116,8 @@ enum ScriptMain {
                 code = LoadRunner.ExitCode.runtimeFailure
             }
         }
+        // Last, so every report is on disk while an open page fetches the final numbers.
+        dashboard?.finish(result)
         exit(Int32(code))
     }
 
