@@ -9,14 +9,12 @@ Prints one JSON object: {"errors": [...], "page": {...}}. Chromium is stopped by
 import base64
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
 from websocket import create_connection
+
+import chromium
 
 PAGE_PROBE = """JSON.stringify({
   title: document.title,
@@ -31,36 +29,9 @@ PAGE_PROBE = """JSON.stringify({
 })"""
 
 
-def find_chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    sys.exit("no chromium on PATH (apt-get install chromium)")
-
-
 def main(report, port, screenshot=None):
-    profile = tempfile.mkdtemp(prefix="swiftload-chromium-")
-    proc = subprocess.Popen(
-        [find_chromium(), "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--metrics-recording-only",
-         f"--remote-debugging-port={port}", "--remote-debugging-address=127.0.0.1",
-         f"--user-data-dir={profile}", "--window-size=1280,900", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, profile, ws_url = chromium.launch(port)
     try:
-        ws_url = None
-        deadline = time.time() + 30
-        while time.time() < deadline and ws_url is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=2) as r:
-                    pages = [t for t in json.load(r) if t.get("type") == "page"]
-                    if pages:
-                        ws_url = pages[0]["webSocketDebuggerUrl"]
-            except OSError:
-                time.sleep(0.2)
-        if ws_url is None:
-            sys.exit("chromium did not open its DevTools port")
         ws = create_connection(ws_url, timeout=30, suppress_origin=True)
         ids = iter(range(1, 10_000))
         errors = []
@@ -124,13 +95,7 @@ def main(report, port, screenshot=None):
         ws.close()
         print(json.dumps({"errors": errors, "page": page}))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        shutil.rmtree(profile, ignore_errors=True)
+        chromium.stop(proc, profile)
 
 
 if __name__ == "__main__":

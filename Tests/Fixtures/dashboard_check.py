@@ -9,14 +9,12 @@ from anywhere but the dashboard itself.
 Prints one JSON object. Chromium is stopped by its PID.
 """
 import json
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
 from websocket import create_connection
+
+import chromium
 
 PROBE = """JSON.stringify({
   requests: document.getElementById('requests').textContent,
@@ -30,26 +28,8 @@ PROBE = """JSON.stringify({
 
 
 def main(url, port):
-    chromium = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-    if not chromium:
-        sys.exit("no chromium on PATH (apt-get install chromium)")
-    profile = tempfile.mkdtemp(prefix="swiftload-chromium-")
-    proc = subprocess.Popen(
-        [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-         "--disable-extensions", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--remote-debugging-port={port}", "--remote-debugging-address=127.0.0.1", f"--user-data-dir={profile}",
-         "--window-size=1280,900", "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, profile, ws_url = chromium.launch(port)
     try:
-        ws_url, deadline = None, time.time() + 30
-        while time.time() < deadline and ws_url is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=2) as r:
-                    pages = [t for t in json.load(r) if t.get("type") == "page"]
-                    ws_url = pages[0]["webSocketDebuggerUrl"] if pages else None
-            except OSError:
-                time.sleep(0.2)
-        if ws_url is None:
-            sys.exit("chromium did not open its DevTools port")
         ws = create_connection(ws_url, timeout=30, suppress_origin=True)
         ids, errors = iter(range(1, 100_000)), []
 
@@ -88,13 +68,7 @@ def main(url, port):
         ws.close()
         print(json.dumps({"errors": errors, "samples": samples, "page": page}))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        shutil.rmtree(profile, ignore_errors=True)
+        chromium.stop(proc, profile)
 
 
 if __name__ == "__main__":
