@@ -77,12 +77,14 @@ enum ScriptMain {
             for l in logs { l.start(at: Date(), script: config.scriptPath) }
             result = try LoadRunner.run(script: { try await T.iteration($0) }, options: options, config: config,
                                         hooks: T.hooks, handleSignals: true, progress: progress,
-                                        onPoint: streams.isEmpty && pushes.isEmpty && dashboard == nil ? nil : { [pushes, dashboard] p in
+                                        onPoint: streams.isEmpty && dashboard == nil ? nil : { [dashboard] p in
                                             for s in streams { s.point(p) }
-                                            for w in pushes { w.point(p) }
                                             dashboard?.point(p)
                                         },
-                                        onIntervalHistogram: logs.isEmpty ? nil : { p, h in for l in logs { l.interval(p, h) } },
+                                        onIntervalHistogram: logs.isEmpty && pushes.isEmpty ? nil : { [pushes] p, h in
+                                            for l in logs { l.interval(p, h) }
+                                            for w in pushes { w.interval(p, h) }
+                                        },
                                         onStart: { [dashboard] in dashboard?.started(plannedSeconds: $0) },
                                         onThresholds: { [dashboard] in dashboard?.thresholds($0) })
         } catch {

@@ -14,7 +14,11 @@ import Synchronization
 /// - gauges: `vus`, `vus_max`, `http_req_failed_rate`;
 /// - trends, as k6 sends them by default, one gauge per statistic, in seconds:
 ///   `http_req_duration_p50`, `_p90`, `_p95`, `_p99`, `_max` (and `llm_ttft_p50`, `_p99`,
-///   `llm_itl_p50`, `_p99`).
+///   `llm_itl_p50`, `_p99`);
+/// - and `http_req_duration` (all requests) as a cumulative native histogram in seconds (schema
+///   3: buckets 9 % wide), for `histogram_quantile` over any window, where the receiver takes
+///   native histograms (Prometheus with `--enable-feature=native-histograms`). A receiver that
+///   refuses them gets the same push again without, and no more after.
 ///
 /// Requests are labelled by `name` for the busiest names of each second (at most 20, as the
 /// time series keeps them), so label cardinality is bounded however many names the run has; the
@@ -30,7 +34,11 @@ public final class PrometheusRemoteWriter: @unchecked Sendable {
     private let baseLabels: [(String, String)]
     private let startMs: Int64
     private var totals: [String: Double] = [:]
-    private let queue = Mutex<(bodies: [[UInt8]], closed: Bool)>(([], false))
+    /// Every request duration so far, for the native histogram.
+    private var durations = LatencyHistogram.latency()
+    private let queue = Mutex<(requests: [RemoteWriteRequest], closed: Bool)>(([], false))
+    /// Cleared when the receiver refuses native histograms.
+    private let sendsHistograms = Atomic<Bool>(true)
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
     private let outcome = Mutex<(pushes: Int, failures: Int, lastError: String?)>((0, 0, nil))
@@ -47,8 +55,9 @@ public final class PrometheusRemoteWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// The series of one closed second, queued for the sender.
-    public func point(_ p: TimeSeriesPoint) {
+    /// The series of one closed second (`h`: its request durations), queued for the sender.
+    public func interval(_ p: TimeSeriesPoint, _ h: LatencyHistogram) {
+        durations.merge(h)
         let at = startMs + Int64((p.t * 1000).rounded())
         var request = RemoteWriteRequest()
         func add(_ name: String, _ value: Double, _ labels: [(String, String)] = []) {
@@ -90,10 +99,12 @@ public final class PrometheusRemoteWriter: @unchecked Sendable {
                 add(stat, v / 1000)
             }
         }
-        guard let body = request.body() else { return }
+        if durations.totalCount > 0 {
+            request.histograms.append(Self.native(durations, labels: [("__name__", prefix + "http_req_duration")] + baseLabels, at: at))
+        }
         let dropped = queue.withLock { q -> Bool in
-            guard q.bodies.count < Self.maxQueued else { return true }
-            q.bodies.append(body)
+            guard q.requests.count < Self.maxQueued else { return true }
+            q.requests.append(request)
             return false
         }
         if dropped { outcome.withLock { $0.failures += 1; $0.lastError = "the receiver fell \(Self.maxQueued) pushes behind" } }
@@ -117,18 +128,45 @@ public final class PrometheusRemoteWriter: @unchecked Sendable {
     private func sendLoop() {
         while true {
             wake.wait()
-            while let body = queue.withLock({ q -> [UInt8]? in q.bodies.isEmpty ? nil : q.bodies.removeFirst() }) {
-                let error = Self.post(body, to: url)
+            while var request = queue.withLock({ q -> RemoteWriteRequest? in q.requests.isEmpty ? nil : q.requests.removeFirst() }) {
+                if !sendsHistograms.load(ordering: .relaxed) { request.histograms.removeAll() }
+                guard let body = request.body() else { continue }
+                var error = Self.post(body, to: url)
+                if let e = error, !request.histograms.isEmpty, e.hasPrefix("HTTP "), e.lowercased().contains("histogram") {
+                    // The receiver does not take native histograms: the statistics' gauges carry the trend.
+                    sendsHistograms.store(false, ordering: .relaxed)
+                    request.histograms.removeAll()
+                    error = request.body().flatMap { Self.post($0, to: url) }
+                }
                 outcome.withLock {
                     $0.pushes += 1
                     if let error { $0.failures += 1; $0.lastError = error }
                 }
             }
-            if queue.withLock({ $0.closed && $0.bodies.isEmpty }) {
+            if queue.withLock({ $0.closed && $0.requests.isEmpty }) {
                 done.signal()
                 return
             }
         }
+    }
+
+    /// `h` (µs) as a Prometheus native histogram in seconds at schema 3: bucket i holds the
+    /// values in (2^((i-1)/8), 2^(i/8)] s; zeros go to the zero bucket. The sum is the buckets'
+    /// values times their counts (HdrHistogram keeps no exact sum: within its 0.1 % precision).
+    static func native(_ h: LatencyHistogram, labels: [(String, String)], at: Int64) -> RemoteWriteRequest.NativeHistogram {
+        var buckets: [Int32: UInt64] = [:]
+        var zero: UInt64 = 0, sum = 0.0
+        for r in h.recordedValues() {
+            let count = UInt64(r.count)
+            guard r.value > 0 else { zero += count; continue }
+            let seconds = Double(r.value) / 1e6
+            sum += seconds * Double(count)
+            let index = Int32((log2(seconds) * 8 - 1e-9).rounded(.up))
+            buckets[index, default: 0] += count
+        }
+        return RemoteWriteRequest.NativeHistogram(labels: labels, count: h.totalCount, sum: sum, schema: 3, zeroCount: zero,
+                                                  buckets: buckets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                                                  timestamp: at)
     }
 
     /// One push; the error, or nil when the receiver took it (2xx).
