@@ -13,19 +13,22 @@ import SwiftLoad
     static let iris = Feeder.csv("data/iris.csv", strategy: .sequential)
     static let features = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
 
-    static let options = Options(
-        scenarios: ["infer": .constantArrivalRate(100, duration: .seconds(30), preAllocatedVUs: 20, maxVUs: 300)],
-        thresholds: [
-            "http_req_duration{name:infer}": "p(99) < 50ms",
-            "http_req_failed": "rate < 1%",
-            "checks{check:predicted the label}": "rate > 0.9",
-        ])
+    // TARGET (the base URL) comes from --env and becomes Options.baseURL: requests name paths only.
+    static func options(_ env: Environment) -> Options {
+        Options(
+            scenarios: ["infer": .constantArrivalRate(100, duration: .seconds(30), preAllocatedVUs: 20, maxVUs: 300)],
+            thresholds: [
+                "http_req_duration{name:infer}": "p(99) < 50ms",
+                "http_req_failed": "rate < 1%",
+                "checks{check:predicted the label}": "rate > 0.9",
+            ],
+            baseURL: env["TARGET", default: "http://127.0.0.1:28090"])
+    }
 
     struct Instances: Encodable { let instances: [[Double]] }
     struct Predictions: Decodable { let predictions: [Int64] }
 
     static func iteration(_ vu: VU) async throws {
-        let target = vu.env["TARGET", default: "http://127.0.0.1:28090"]
         let batch = max(1, Int(vu.env["BATCH", default: "1"]) ?? 1)
         let records = try iris.next(vu, count: batch)
         let rows: [[Double]] = try records.map { try $0.values(features) }
@@ -33,10 +36,10 @@ import SwiftLoad
         let predicted: [Int64]?
         let r: Response
         if vu.env["ROUTE", default: "predict"] == "v2" {
-            r = try await vu.http.post("\(target)/v2/models/iris/infer", json: V2InferenceRequest.fp32(rows: rows), name: "infer")
+            r = try await vu.http.post("/v2/models/iris/infer", json: V2InferenceRequest.fp32(rows: rows), name: "infer")
             predicted = try? r.json(V2InferenceResponse.self).output("predict")?.int64Values
         } else {
-            r = try await vu.http.post("\(target)/predict", json: Instances(instances: rows), name: "infer")
+            r = try await vu.http.post("/predict", json: Instances(instances: rows), name: "infer")
             predicted = try? r.json(Predictions.self).predictions
         }
         vu.check(r, "one class per row") { _ in predicted?.count == batch }
