@@ -102,6 +102,7 @@ import TestSupport
             let llm = vu.openai(base)
             answers.add(try await llm.chat(model: "reasoner", prompt: "2+2?", name: "think"))
             answers.add(try await llm.chat(model: "reasoner", prompt: "2+2?", extra: ["metadata": ["fail": "1"]], name: "broken"))
+            answers.add(try await llm.chat(model: "reasoner", prompt: "2+2?", extra: ["metadata": ["whole": "1"]], name: "whole"))
         }
         let a = try #require(answers.all.first)
         #expect(a.ok && a.reasoning == "Let me think" && a.text == "The answer is 4.", "\(transport) \(tls): \(a.error ?? "")")
@@ -111,7 +112,11 @@ import TestSupport
         #expect(ttfot - ttft >= 55 && ttfot - ttft < 70, "\(transport) \(tls): the answer 60 ms after the reasoning: \(ttfot - ttft) ms")
         let tpot = (a.timePerOutputToken?.seconds ?? 0) * 1000
         #expect(abs(tpot - 12) < 2, "\(transport) \(tls): (150 − 30) ms / 10 tokens = 12 ms, got \(tpot)")
-        let broken = try #require(answers.all.last)
+        // A server that ignores "stream": the whole answer is read, with no token timing.
+        let whole = try #require(answers.all.last)
+        #expect(whole.ok && whole.text == "4." && whole.outputTokens == 2 && whole.timeToFirstToken == nil, "\(whole.error ?? "")")
+        #expect(result.stats("whole")?.llm?.outputTokens == 4 && result.stats("whole")?.llm?.ttft.count == 0)
+        let broken = try #require(answers.all.dropLast().last)
         #expect(!broken.ok && broken.error == "the engine died" && broken.response.status == 200)
 
         let think = try #require(result.stats("think")?.llm)

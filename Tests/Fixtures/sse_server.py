@@ -13,7 +13,9 @@ chunked bodies and HTTP/2 with prior knowledge (h2c) on the same port.
                           of `content` 20 ms apart, carrying 1, 3, 1, 3 tokens; every chunk
                           has its cumulative `usage` (vLLM's continuous_usage_stats), then a
                           usage chunk and `[DONE]`. With "metadata": {"fail": "1"} the stream
-                          carries an error object after the reasoning (as vLLM reports errors).
+                          carries an error object after the reasoning (as vLLM reports errors);
+                          with {"whole": "1"} it ignores "stream" and answers with one JSON
+                          chat.completion, as some servers do.
 
     sse_server.py PORT [CERTFILE KEYFILE]     with a certificate: TLS, h2 or HTTP/1.1 by ALPN
 """
@@ -58,7 +60,16 @@ async def app(scope, receive, send):
             if not message.get("more_body"):
                 break
         import json
-        fail = (json.loads(body or b"{}").get("metadata") or {}).get("fail") == "1"
+        meta = json.loads(body or b"{}").get("metadata") or {}
+        fail = meta.get("fail") == "1"
+        if meta.get("whole") == "1":
+            answer = json.dumps({"id": "x", "object": "chat.completion", "model": "reasoner",
+                                 "choices": [{"index": 0, "message": {"role": "assistant", "content": "4."}, "finish_reason": "stop"}],
+                                 "usage": {"prompt_tokens": 7, "completion_tokens": 2, "total_tokens": 9}}).encode()
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(answer)).encode())]})
+            await send({"type": "http.response.body", "body": answer})
+            return
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
 
         def chunk(delta, tokens, finish=None):

@@ -38,8 +38,9 @@ final class LLMCallAccount: StreamAccount, @unchecked Sendable {
     private func chunk(_ e: SSEEvent) {
         let data = e.data
         if data == "[DONE]" || data.isEmpty { return }
-        guard let a = OpenAIAnswer.parse(Data(data.utf8)), a.choices != nil || a.usage != nil else {
-            if let m = OpenAIAnswer.parse(Data(data.utf8))?.error { streamError = m }
+        guard let a = OpenAIAnswer.parse(Data(data.utf8)) else { return }
+        guard a.choices != nil || a.usage != nil else {
+            if let m = a.error { streamError = m }
             return
         }
         let content = a.content, thought = a.reasoning
@@ -56,7 +57,9 @@ final class LLMCallAccount: StreamAccount, @unchecked Sendable {
     }
 
     func account(into metrics: RequestMetrics, intendedStart: UInt64, endedAt: UInt64, failed: Bool, body: [UInt8]) {
-        if streaming {
+        // A server that ignores `stream: true` answers whole: read it as such (no token timing).
+        let whole = !streaming || (events.events.isEmpty && !failed && body.first == UInt8(ascii: "{"))
+        if !whole {
             events.account(into: metrics, intendedStart: intendedStart, endedAt: endedAt, failed: failed, body: body)
         } else if !failed {
             readWhole(body)
@@ -65,12 +68,12 @@ final class LLMCallAccount: StreamAccount, @unchecked Sendable {
         s.llmCalls += 1
         e2eNs = endedAt &- min(endedAt, intendedStart)
         guard !failed, streamError == nil else { return }
-        if streaming && chunks.isEmpty && usage == nil {
+        if !whole && chunks.isEmpty && usage == nil {
             streamError = "the answer held no completion chunks"
             return
         }
         let t: TokenTiming
-        if streaming {
+        if !whole {
             // The final usage chunk (choices empty) holds the call's count; per-chunk usage only
             // counts when every text chunk carried it.
             t = TokenTiming(chunks: chunks, finalOutputTokens: usage?.completionTokens)
@@ -83,7 +86,7 @@ final class LLMCallAccount: StreamAccount, @unchecked Sendable {
         s.record(.e2e, nanoseconds: e2eNs)
         if e2eNs > 0 { s.record(.outputTokensPerSecond, value: Double(t.outputTokens) / (Double(e2eNs) / 1e9)) }
         var tpot: UInt64?
-        if streaming {
+        if !whole {
             if let f = t.firstToken {
                 ttftNs = f &- min(f, intendedStart)
                 s.record(.ttft, nanoseconds: ttftNs!)
