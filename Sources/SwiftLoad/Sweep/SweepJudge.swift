@@ -4,7 +4,9 @@
 /// `stableWindows` agree within `tolerance` — p99 and achieved rate each within that fraction of
 /// their mean — and a rate runs at most `maxWindows` of them. A window that already shows
 /// saturation (the target fell 10 % behind the offered rate, iterations were dropped) ends the
-/// rate at once: more windows would only confirm it.
+/// rate at once: more windows would only confirm it. A window the generator disturbed while the
+/// target met every SLO and kept up (a stall of the shared machine that made iterations start
+/// late) says nothing about the target: the rate is judged on its other windows when it has any.
 public struct SweepJudge: Sendable {
     public var stableWindows = 3
     public var maxWindows = 5
@@ -17,7 +19,19 @@ public struct SweepJudge: Sendable {
     public func isDone(_ windows: [RunResult], rate: Double?) -> Bool {
         guard let last = windows.last else { return false }
         if let rate, Self.saturation(last, rate: rate) != nil { return true }
-        return windows.count >= maxWindows || isStable(windows)
+        return windows.count >= maxWindows || isStable(windows.filter { !Self.disturbed($0, rate: rate) })
+    }
+
+    /// Tainted, yet every SLO held and the target kept up: the generator's trouble, not the target's.
+    static func disturbed(_ w: RunResult, rate: Double?) -> Bool {
+        w.run.tainted == true && w.thresholds.allSatisfy(\.passed) && (rate.map { saturation(w, rate: $0) == nil } ?? true)
+    }
+
+    /// The windows a verdict rests on: the last `stableWindows` undisturbed ones, or the last
+    /// `stableWindows` of all when every window was disturbed.
+    func judgedWindows(_ windows: [RunResult], rate: Double?) -> [RunResult] {
+        let clean = windows.filter { !Self.disturbed($0, rate: rate) }
+        return Array((clean.isEmpty ? windows : clean).suffix(stableWindows))
     }
 
     /// The last `stableWindows` agree within the tolerance.
@@ -34,8 +48,8 @@ public struct SweepJudge: Sendable {
 
     /// The step the windows of `rate` make (or of `vus` VUs in a concurrency sweep).
     public func step(rate: Double?, vus: Int? = nil, windows: [RunResult]) -> SweepStep {
-        let judged = Array(windows.suffix(stableWindows))
-        let last = windows.last!
+        let judged = judgedWindows(windows, rate: rate)
+        let last = judged.last!
         // Each broken SLO once, with its value in the latest window that broke it.
         var broken: [String: String] = [:], order: [String] = []
         for w in judged {
@@ -67,7 +81,8 @@ public struct SweepJudge: Sendable {
             p50: last.requests.duration.med, p95: last.requests.duration.p95, p99: last.requests.duration.p99,
             errorRate: last.requests.errorRate,
             droppedIterations: last.scenarios.reduce(0) { $0 + $1.droppedIterations },
-            passed: reasons.isEmpty, reasons: reasons, windows: windows.count, stable: isStable(windows), result: last)
+            passed: reasons.isEmpty, reasons: reasons, windows: windows.count,
+            stable: isStable(windows.filter { !Self.disturbed($0, rate: rate) }), result: last)
         step.discarded = generatorLimited
         return step
     }
