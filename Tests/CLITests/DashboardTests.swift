@@ -43,7 +43,10 @@ import TestSupport
         #expect(page["requests"] as? String == Self.grouped(count), "\(page) vs \(count)")
         let p99 = try #require((requests["duration"] as? [String: Any])?["p99"] as? Double)
         #expect((page["p99"] as? String)?.hasPrefix(String(format: p99 >= 10 ? "%.1f" : "%.2f", p99)) == true, "\(page) vs p99 \(p99)")
-        #expect((page["verdict"] as? String)?.hasPrefix("Passed") == true, "\(page)")
+        // The result's own verdict: passed, or tainted when a stall of the shared machine made
+        // iterations start late (the page says what the report says).
+        let tainted = (result?["run"] as? [String: Any])?["tainted"] as? Bool == true
+        #expect((page["verdict"] as? String)?.hasPrefix(tainted ? "Tainted" : "Passed") == true, "\(page)")
         #expect(Int(page["report"] as? String ?? "0") ?? 0 > 10_000, "the page keeps the HTML report: \(page)")
         #expect((page["drawn"] as? [Int])?.allSatisfy { $0 >= 3 } == true, "\(page)")
 
