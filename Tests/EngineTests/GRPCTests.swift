@@ -221,9 +221,10 @@ import TestSupport
         for i in stride(from: 0, to: all.count, by: 4) {
             let paced = all[i].split(separator: ","), burst = all[i + 1].split(separator: ",")
             #expect(paced.count == 3 && paced[0] == "5" && paced[1] == "15", "\(all[i])")
-            // Four intervals of 30 ms between the first and the last message, by the server's clock.
+            // Four intervals of 30 ms between the first and the last message, by the server's clock
+            // (grpcio reads the first message once its handler runs, up to ~15 ms after it arrived).
             let span = Double(paced[2]) ?? -1
-            #expect(span >= 115 && span < 170, "paced messages reached the server over \(span) ms")
+            #expect(span >= 105 && span < 170, "paced messages reached the server over \(span) ms")
             #expect(burst.count == 3 && burst[0] == "5" && (Double(burst[2]) ?? 99) < 20, "unpaced: \(all[i + 1])")
             #expect(all[i + 2] == "0,0,0.0", "no messages")
             #expect(all[i + 3] == "1 2 3 4 5", "echoes in order: \(all[i + 3])")
