@@ -40,7 +40,7 @@ import TestSupport
         let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/r.json"))) as? [String: Any]
         let requests = try #require(result?["requests"] as? [String: Any])
         let count = try #require(requests["count"] as? Int)
-        #expect(page["requests"] as? String == Self.grouped(count), "\(page) vs \(count)")
+        #expect(page["requests"] as? String == ReportText.grouped(count), "\(page) vs \(count)")
         let p99 = try #require((requests["duration"] as? [String: Any])?["p99"] as? Double)
         #expect((page["p99"] as? String)?.hasPrefix(String(format: p99 >= 10 ? "%.1f" : "%.2f", p99)) == true, "\(page) vs p99 \(p99)")
         // The result's own verdict: passed, or tainted when a stall of the shared machine made
@@ -53,11 +53,5 @@ import TestSupport
         // A port that is taken: one line, exit 2, nothing run.
         let taken = try CLI.run(["run", script, "-q", "--dashboard-address", "127.0.0.1:\(target.port)"])
         #expect(taken.status == 2 && taken.stderr.contains("cannot serve the dashboard on 127.0.0.1:\(target.port)"), "\(taken.stderr)")
-    }
-
-    static func grouped(_ n: Int) -> String {
-        var s = String(n), out = ""
-        while s.count > 3 { out = "," + s.suffix(3) + out; s.removeLast(3) }
-        return s + out
     }
 }

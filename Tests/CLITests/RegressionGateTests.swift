@@ -165,7 +165,7 @@ import TestSupport
 
         let summary = try String(contentsOfFile: dir + "/summary.md", encoding: .utf8)
         #expect(summary.hasPrefix("## ✅ regression\\_gate.swift: Passed"), "\(summary)")
-        #expect(summary.contains("| api | \(Self.grouped(requests)) |"), "\(summary)")
+        #expect(summary.contains("| api | \(ReportText.grouped(requests)) |"), "\(summary)")
         #expect(summary.contains("| ✅ | `http_req_duration{name:api}` | `p(99) < 1s abortOnFail(5s)` |"), "\(summary)")
         let gitlab = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/load-performance.json"))) as? [String: Any]
         let metrics = try #require(gitlab?["metrics"] as? [String: [String: Double]])
@@ -176,12 +176,6 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: dir + "/current.hlog.partial"))
     }
 
-    /// 12345 → "12,345", as the reports write counts.
-    static func grouped(_ n: Int) -> String {
-        var s = String(n), out = ""
-        while s.count > 3 { out = "," + s.suffix(3) + out; s.removeLast(3) }
-        return s + out
-    }
 
     /// A command line split as a POSIX shell splits one without variables: words, and single or
     /// double quotes around text that keeps its spaces.
