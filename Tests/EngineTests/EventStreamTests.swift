@@ -122,7 +122,9 @@ import TestSupport
         let think = try #require(result.stats("think")?.llm)
         // Per call: 20 ms four times (one token each) and 20/3 ms six times (two chunks of three).
         #expect(think.itl.count == 20 && think.outputTokens == 22 && think.inputTokens == 14)
-        #expect(abs(think.itl.med - 20.0 / 3) < 2, "\(transport) \(tls): itl p50 \(think.itl.med) ms")
+        // 12 of the 20 samples are 20/3 ms; timed per chunk the median would be 20. A late chunk on a
+        // shared machine moves its three samples (a CI run saw 9.1 ms), so the bound leaves room for two.
+        #expect(think.itl.med > 4 && think.itl.med < 12, "\(transport) \(tls): itl p50 \(think.itl.med) ms, not per token")
         #expect(think.ttfot.count == 2 && think.ttfot.med > think.ttft.med + 50)
         let b = try #require(result.stats("broken")?.llm)
         #expect(b.calls == 2 && b.goodCalls == 0 && b.ttft.count == 0 && b.outputTokens == 0)
