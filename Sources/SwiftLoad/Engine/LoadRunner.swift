@@ -46,12 +46,7 @@ public enum LoadRunner {
 
         let env = Environment.current(overrides: config.env)
         var settings = HTTPSettings(options: effective, insecureOverride: config.insecure)
-        if let base = env["BASE_URL"], !base.isEmpty {
-            guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
-                throw ConfigurationError(["BASE_URL must start with http:// or https:// (got \"\(base)\")"])
-            }
-            settings.baseURL = base
-        }
+        settings.baseURL = try HTTPSettings.baseURL(options: effective, env: env)
         ExecutionSegment.running = plan.segment
 
         // setup() runs on a VU of its own before any scenario; what it returns reaches every VU.

@@ -100,6 +100,9 @@ public struct OptionsEcho: Codable, Sendable {
     public var envKeys: [String]
     /// Goodput SLOs of LLM calls in ms (`ttft`, `tpot`, `e2e`); absent when none is set.
     public var goodput: [String: Double]? = nil
+    /// Where relative request URLs pointed (`Options.baseURL` or `--env BASE_URL`), without any
+    /// credentials in it; absent when none was set.
+    public var baseURL: String? = nil
 }
 
 public struct ScenarioEcho: Codable, Sendable {

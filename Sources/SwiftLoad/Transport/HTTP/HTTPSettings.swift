@@ -30,4 +30,14 @@ struct HTTPSettings: Sendable {
         goodput = options.goodput
         baseURL = options.baseURL
     }
+
+    /// The base URL a run resolves relative URLs against: `--env BASE_URL` (or `BASE_URL` in the
+    /// process's environment) over `Options.baseURL`; nil when neither is set.
+    static func baseURL(options: Options, env: Environment) throws(ConfigurationError) -> String? {
+        guard let base = env["BASE_URL"], !base.isEmpty else { return options.baseURL }
+        guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
+            throw ConfigurationError(["BASE_URL must start with http:// or https:// (got \"\(base)\")"])
+        }
+        return base
+    }
 }
