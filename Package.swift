@@ -53,6 +53,10 @@ let package = Package(
                 // exclusivity checks cost ~2k instructions per request (measured with callgrind)
                 // and catch nothing the static checks and thread confinement do not.
                 .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+                // Async functions run where their caller runs (SE-0461): a VU's iteration, its
+                // requests and the transports stay on the worker's executor without the
+                // executor switch (and its status-record lock) on every call and return.
+                .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
             ]),
         .executableTarget(
             name: "swiftload",

@@ -64,43 +64,122 @@ public enum BodyRetention: Sendable, Equatable {
 /// One HTTP request, as a value. `vu.http.get(…)` and friends build these; scenarios can also
 /// build one and pass it to `vu.http.request(_:)`.
 public struct Request: Sendable {
-    public var method: HTTPMethod
+    /// The fields, in one box shared by copies until one of them changes (copy on write): the
+    /// engine passes a request through several async frames, and a copy is then one reference
+    /// count instead of one per string, array and dictionary (about 1,000 instructions per
+    /// request, measured with callgrind).
+    private var storage: Storage
+
+    private final class Storage: @unchecked Sendable {
+        // Mutated only while uniquely referenced (see `unique()`), so sharing it is safe.
+        var method: HTTPMethod
+        var url: String
+        var query: [(name: String, value: String)]
+        var headers: HTTPHeaders
+        var body: Body
+        var name: String?
+        var timeout: Duration?
+        var keepBody: BodyRetention?
+        var bodyObserver: BodyObserver?
+        var streamAccount: (any StreamAccount)?
+        var expectedStatuses: ClosedRange<Int>?
+        var tags: [String: String]
+
+        init(method: HTTPMethod, url: String, query: [(name: String, value: String)], headers: HTTPHeaders,
+             body: Body, name: String?, timeout: Duration?, keepBody: BodyRetention?,
+             expectedStatuses: ClosedRange<Int>?, tags: [String: String]) {
+            self.method = method
+            self.url = url
+            self.query = query
+            self.headers = headers
+            self.body = body
+            self.name = name
+            self.timeout = timeout
+            self.keepBody = keepBody
+            self.expectedStatuses = expectedStatuses
+            self.tags = tags
+        }
+
+        func copy() -> Storage {
+            let c = Storage(method: method, url: url, query: query, headers: headers, body: body, name: name,
+                            timeout: timeout, keepBody: keepBody, expectedStatuses: expectedStatuses, tags: tags)
+            c.bodyObserver = bodyObserver
+            c.streamAccount = streamAccount
+            return c
+        }
+    }
+
+    /// The box, copied first if another request shares it.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public var method: HTTPMethod {
+        get { storage.method }
+        set { unique().method = newValue }
+    }
     /// The URL without the query items below (it may carry a query of its own).
-    public var url: String
+    public var url: String {
+        get { storage.url }
+        set { unique().url = newValue }
+    }
     /// Appended to `url`, percent-encoded, in order.
-    public var query: [(name: String, value: String)]
-    public var headers: HTTPHeaders
-    public var body: Body
+    public var query: [(name: String, value: String)] {
+        get { storage.query }
+        _modify { let s = unique(); yield &s.query }
+    }
+    public var headers: HTTPHeaders {
+        get { storage.headers }
+        _modify { let s = unique(); yield &s.headers }
+    }
+    public var body: Body {
+        get { storage.body }
+        set { unique().body = newValue }
+    }
     /// The name metrics are grouped by. Defaults to the URL without its query string, so
     /// `/items?id=1` and `/items?id=2` land in one group.
-    public var name: String?
+    public var name: String? {
+        get { storage.name }
+        set { unique().name = newValue }
+    }
     /// Overrides `Options.requestTimeout` for this request.
-    public var timeout: Duration?
+    public var timeout: Duration? {
+        get { storage.timeout }
+        set { unique().timeout = newValue }
+    }
     /// Overrides `Options.responseBody` for this request.
-    public var keepBody: BodyRetention?
+    public var keepBody: BodyRetention? {
+        get { storage.keepBody }
+        set { unique().keepBody = newValue }
+    }
     /// Streaming requests (`vu.http.sse`): sees the body while it arrives.
-    var bodyObserver: BodyObserver?
+    var bodyObserver: BodyObserver? {
+        get { storage.bodyObserver }
+        set { unique().bodyObserver = newValue }
+    }
     /// Streaming calls: adds their message and token timing to the series when it is recorded.
-    var streamAccount: (any StreamAccount)?
+    var streamAccount: (any StreamAccount)? {
+        get { storage.streamAccount }
+        set { unique().streamAccount = newValue }
+    }
     /// Statuses that count as success; by default every status below 400.
-    public var expectedStatuses: ClosedRange<Int>?
+    public var expectedStatuses: ClosedRange<Int>? {
+        get { storage.expectedStatuses }
+        set { unique().expectedStatuses = newValue }
+    }
     /// Tags for this request's metrics (added to its scenario's), for thresholds and reports.
-    public var tags: [String: String]
+    public var tags: [String: String] {
+        get { storage.tags }
+        _modify { let s = unique(); yield &s.tags }
+    }
 
     public init(method: HTTPMethod = .get, url: String, query: [(name: String, value: String)] = [],
                 headers: HTTPHeaders = [:], body: Body = .empty, name: String? = nil,
                 timeout: Duration? = nil, keepBody: BodyRetention? = nil,
                 expectedStatuses: ClosedRange<Int>? = nil, tags: [String: String] = [:]) {
-        self.method = method
-        self.url = url
-        self.query = query
-        self.headers = headers
-        self.body = body
-        self.name = name
-        self.timeout = timeout
-        self.keepBody = keepBody
-        self.expectedStatuses = expectedStatuses
-        self.tags = tags
+        storage = Storage(method: method, url: url, query: query, headers: headers, body: body, name: name,
+                          timeout: timeout, keepBody: keepBody, expectedStatuses: expectedStatuses, tags: tags)
     }
 
     /// The URL actually requested: `url` plus the encoded query items.

@@ -34,7 +34,7 @@ extension Recorder {
             m.tlsHandshaking = phase(.tlsHandshaking)
             m.waiting = phase(.waiting)
             m.receiving = phase(.receiving)
-            for (code, n) in s.statuses ?? [:] { if let c = Int(code) { m.statuses[c, default: 0] += n } }
+            for (code, n) in s.statuses ?? [:] { if let c = Int(code) { m.statuses.add(c, n) } }
             for (code, n) in s.grpcStatuses ?? [:] { if let c = Int(code) { m.grpcStatuses[c, default: 0] += n } }
             for e in s.errors ?? [] {
                 m.errors[ErrorClass(rawValue: e.errorClass), default: ErrorTally(count: 0, sample: "")]

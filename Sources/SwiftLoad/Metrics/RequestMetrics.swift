@@ -20,9 +20,9 @@ final class RequestMetrics {
     var tlsHandshaking = PhaseHistogram()
     var waiting = PhaseHistogram()     // time to first byte after sending
     var receiving = PhaseHistogram()
-    var statuses: [Int: Int] = [:]
+    var statuses = StatusCounts()
     /// gRPC calls by status code (HTTP requests leave it empty).
-    var grpcStatuses: [Int: Int] = [:]
+    var grpcStatuses = StatusCounts()
     var errors: [ErrorClass: ErrorTally] = [:]
     /// Message and token timing of streaming calls; nil for a series that never streamed.
     private(set) var stream: StreamMetrics?
@@ -72,8 +72,8 @@ final class RequestMetrics {
         tlsHandshaking.add(o.tlsHandshaking)
         waiting.add(o.waiting)
         receiving.add(o.receiving)
-        for (k, v) in o.statuses { statuses[k, default: 0] += v }
-        for (k, v) in o.grpcStatuses { grpcStatuses[k, default: 0] += v }
+        for (k, v) in o.statuses { statuses.add(k, v) }
+        for (k, v) in o.grpcStatuses { grpcStatuses.add(k, v) }
         for (k, v) in o.errors { errors[k, default: ErrorTally(count: 0, sample: "")].merge(v) }
         if let os = o.stream { streamMetrics.merge(os) }
     }

@@ -35,6 +35,13 @@ final class RequestPipeline {
         var headers: HTTPHeaders
         var body: Body
         var cookie: String?
+
+        /// Whether `request` sent to `url` with `cookie` would be prepared the same way, compared
+        /// in place (no key is built for the common case, a request sent again).
+        func matches(_ request: Request, url: String, cookie: String?) -> Bool {
+            method == request.method && self.url == url && headers == request.headers && body == request.body
+                && self.cookie == cookie
+        }
     }
 
     init(vu: VU, context: WorkerContext) {
@@ -87,9 +94,16 @@ final class RequestPipeline {
                                                   timeoutNs: UInt64) async throws -> TransferOutcome {
         var prepared: PreparedRequest
         var blockedNs: UInt64 = 0
-        switch await prepare(request, url: url) {
-        case .failure(let error): return .failed(error)
-        case .success(let (p, waited)): prepared = p; blockedNs = waited
+        let cookie = cookieHeader(url)
+        if let last = lastPrepared?.request, lastPrepared?.key.matches(request, url: url, cookie: cookie) == true {
+            // Sent before: no await (and no async frame) for what the cache answers.
+            prepared = last
+        } else {
+            let key = PreparedKey(method: request.method, url: url, headers: request.headers, body: request.body, cookie: cookie)
+            switch await prepare(request, url: url, key: key) {
+            case .failure(let error): return .failed(error)
+            case .success(let (p, waited)): prepared = p; blockedNs = waited
+            }
         }
         prepared.keepLimit = keepLimit
         prepared.timeoutNs = timeoutNs
@@ -133,12 +147,15 @@ final class RequestPipeline {
         return c
     }
 
+    /// The `Cookie` field the VU's jar holds for `url`'s host, when cookies are on.
+    private func cookieHeader(_ url: String) -> String? {
+        guard vu.cookies.isEnabled, let host = target(url)?.host else { return nil }
+        return vu.cookies.header(for: host)
+    }
+
     /// `request` made ready for a transport, and the nanoseconds spent waiting for its name.
-    nonisolated(nonsending) private func prepare(_ request: Request, url: String) async -> Result<(PreparedRequest, UInt64), RequestError> {
-        var cookie: String?
-        if vu.cookies.isEnabled, let host = target(url)?.host { cookie = vu.cookies.header(for: host) }
-        let key = PreparedKey(method: request.method, url: url, headers: request.headers, body: request.body, cookie: cookie)
-        if let last = lastPrepared, last.key == key { return .success((last.request, 0)) }
+    nonisolated(nonsending) private func prepare(_ request: Request, url: String, key: PreparedKey) async -> Result<(PreparedRequest, UInt64), RequestError> {
+        let cookie = key.cookie
         guard let target = target(url) else { return .failure(RequestError(.protocolError, "malformed URL: \(url)")) }
         let policy = HeaderPolicy.fields(request.headers, bodyCount: request.body.bytes.count,
                                          contentType: request.body.contentType, cookie: cookie,
@@ -164,9 +181,9 @@ final class RequestPipeline {
     }
 
     /// The outcome decoded, recorded and handed to the script.
-    private func finish(_ outcome: TransferOutcome, _ recording: RequestRecording, keepLimit: Int,
+    private func finish(_ outcome: consuming TransferOutcome, _ recording: RequestRecording, keepLimit: Int,
                         account: (any StreamAccount)?) -> Response {
-        var o = outcome
+        var o = outcome   // moved, not copied
         ContentDecoding.decode(&o, limit: keepLimit)
         let (timings, error) = recording.record(o, in: context.recorder)
         account?.account(into: recording.series.metrics(in: context.recorder), intendedStart: recording.intendedStart,

@@ -33,8 +33,8 @@ struct RequestRecording {
         m.tlsHandshaking.recordMicroseconds(o.tlsUs)
         m.waiting.recordMicroseconds(o.waitingUs)
         m.receiving.recordMicroseconds(o.receivingUs)
-        m.statuses[o.status, default: 0] += 1
-        if let grpcStatus = o.grpcStatus { m.grpcStatuses[grpcStatus.rawValue, default: 0] += 1 }
+        m.statuses.add(o.status)
+        if let grpcStatus = o.grpcStatus { m.grpcStatuses.add(grpcStatus.rawValue) }
         if let error {
             m.failures += 1
             if var tally = m.errors[error.errorClass] {

@@ -132,7 +132,15 @@ struct HTTP1ResponseParser {
                 }
                 return
             }
-            try feedLine(bytes, from: i, lf: lf)
+            if line.isEmpty, case .headerLines = state, let base = bytes.baseAddress {
+                // The common case, a whole field line in this read: parsed where it lies.
+                let p = base.assumingMemoryBound(to: UInt8.self)
+                var end = lf
+                if end > i && p[end - 1] == 0x0D { end -= 1 }
+                if end == i { try endOfHeaders() } else { try parseHeaderField(p + i, end - i) }
+            } else {
+                try feedLine(bytes, from: i, lf: lf)
+            }
             i = lf + 1
             if headerBytes.count + i - regionStart > Self.maxHeaderBytes { throw .headersTooLarge }
             switch state {
@@ -238,17 +246,24 @@ struct HTTP1ResponseParser {
     }
 
     private mutating func parseHeaderLine(_ line: UnsafeRawBufferPointer) throws(Failure) {
-        var colon = 0
-        while colon < line.count && line[colon] != 0x3A { colon += 1 }
-        guard colon > 0 && colon < line.count else { throw .malformed("bad header line") }
+        guard let base = line.baseAddress else { throw .malformed("bad header line") }
+        try parseHeaderField(base.assumingMemoryBound(to: UInt8.self), line.count)
+    }
+
+    /// One field line of `n` bytes at `p` (no CR/LF). Pointer arithmetic rather than buffer
+    /// slices: this runs for every field of every response.
+    private mutating func parseHeaderField(_ p: UnsafePointer<UInt8>, _ n: Int) throws(Failure) {
+        guard let c = memchr(p, 0x3A, n) else { throw .malformed("bad header line") }
+        let colon = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(c))
+        guard colon > 0 else { throw .malformed("bad header line") }
         // Only three fields matter for framing; their lengths rule out the rest cheaply.
         guard colon == 14 || colon == 10 || colon == 17 else { return }
         var v = colon + 1
-        while v < line.count && (line[v] == 0x20 || line[v] == 0x09) { v += 1 }
-        var e = line.count
-        while e > v && (line[e - 1] == 0x20 || line[e - 1] == 0x09) { e -= 1 }
-        let value = UnsafeRawBufferPointer(rebasing: line[v..<e])
-        if colon == 14 && Self.equalsIgnoringCase(line, 0, colon, Self.contentLengthName) {
+        while v < n && (p[v] == 0x20 || p[v] == 0x09) { v += 1 }
+        var e = n
+        while e > v && (p[e - 1] == 0x20 || p[e - 1] == 0x09) { e -= 1 }
+        let value = UnsafeRawBufferPointer(start: p + v, count: e - v)
+        if colon == 14 && Self.equalsIgnoringCase(p, colon, Self.contentLengthName) {
             var length = 0
             guard !value.isEmpty else { throw .malformed("empty Content-Length") }
             for b in value {
@@ -258,11 +273,12 @@ struct HTTP1ResponseParser {
             }
             if let existing = contentLength, existing != length { throw .malformed("conflicting Content-Length") }
             contentLength = length
-        } else if colon == 17 && Self.equalsIgnoringCase(line, 0, colon, Self.transferEncodingName) {
+        } else if colon == 17 && Self.equalsIgnoringCase(p, colon, Self.transferEncodingName) {
             if Self.containsToken(value, Self.chunkedToken) { chunked = true }
-        } else if colon == 10 && Self.equalsIgnoringCase(line, 0, colon, Self.connectionName) {
+        } else if colon == 10 && Self.equalsIgnoringCase(p, colon, Self.connectionName) {
             if Self.containsToken(value, Self.closeToken) { connectionClose = true }
-            if Self.containsToken(value, Self.keepAliveToken) { connectionKeepAlive = true }
+            // keep-alive only matters to HTTP/1.0, where it is not the default.
+            if minorVersion == 0 && Self.containsToken(value, Self.keepAliveToken) { connectionKeepAlive = true }
         }
     }
 
@@ -292,13 +308,14 @@ struct HTTP1ResponseParser {
 
     // MARK: byte helpers
 
-    private static let httpSlash1Dot = Array("HTTP/1.".utf8)
-    private static let contentLengthName = Array("content-length".utf8)
-    private static let transferEncodingName = Array("transfer-encoding".utf8)
-    private static let connectionName = Array("connection".utf8)
-    private static let chunkedToken = Array("chunked".utf8)
-    private static let closeToken = Array("close".utf8)
-    private static let keepAliveToken = Array("keep-alive".utf8)
+    // Static strings, not arrays: reading one costs no lazy-global check and no reference count.
+    private static let httpSlash1Dot: StaticString = "HTTP/1."
+    private static let contentLengthName: StaticString = "content-length"
+    private static let transferEncodingName: StaticString = "transfer-encoding"
+    private static let connectionName: StaticString = "connection"
+    private static let chunkedToken: StaticString = "chunked"
+    private static let closeToken: StaticString = "close"
+    private static let keepAliveToken: StaticString = "keep-alive"
 
     private static func hexValue(_ b: UInt8) -> Int? {
         switch b {
@@ -311,21 +328,32 @@ struct HTTP1ResponseParser {
 
     private static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
 
-    private static func matches(_ buf: UnsafeRawBufferPointer, _ at: Int, _ literal: [UInt8]) -> Bool {
-        guard buf.count - at >= literal.count else { return false }
-        for k in 0..<literal.count where buf[at + k] != literal[k] { return false }
+    private static func matches(_ buf: UnsafeRawBufferPointer, _ at: Int, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard buf.count - at >= n else { return false }
+        let l = literal.utf8Start
+        for k in 0..<n where buf[at + k] != l[k] { return false }
+        return true
+    }
+
+    /// The `count` bytes at `p` equal the lowercase ASCII `lowered`, ignoring case.
+    static func equalsIgnoringCase(_ p: UnsafePointer<UInt8>, _ count: Int, _ lowered: StaticString) -> Bool {
+        guard count == lowered.utf8CodeUnitCount else { return false }
+        let l = lowered.utf8Start
+        for k in 0..<count where lower(p[k]) != l[k] { return false }
         return true
     }
 
     /// `buf[at..<at+count]` equals the lowercase ASCII `lowered`, ignoring case.
-    static func equalsIgnoringCase(_ buf: UnsafeRawBufferPointer, _ at: Int, _ count: Int, _ lowered: [UInt8]) -> Bool {
-        guard count == lowered.count else { return false }
-        for k in 0..<count where lower(buf[at + k]) != lowered[k] { return false }
+    static func equalsIgnoringCase(_ buf: UnsafeRawBufferPointer, _ at: Int, _ count: Int, _ lowered: StaticString) -> Bool {
+        guard count == lowered.utf8CodeUnitCount else { return false }
+        let l = lowered.utf8Start
+        for k in 0..<count where lower(buf[at + k]) != l[k] { return false }
         return true
     }
 
     /// Whether the comma-separated list `value` holds `token` (case-insensitive).
-    static func containsToken(_ value: UnsafeRawBufferPointer, _ token: [UInt8]) -> Bool {
+    static func containsToken(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
         var s = 0
         while s < value.count {
             var e = s
