@@ -1,9 +1,10 @@
-// epoll, eventfd and signal helpers that Swift's Glibc module does not expose.
+// epoll, eventfd, signal and malloc helpers that Swift's Glibc module does not expose.
 // struct epoll_event is packed on x86_64, so Swift touches it only through these functions.
 #ifndef SWIFTLOAD_CEPOLL_SHIM_H
 #define SWIFTLOAD_CEPOLL_SHIM_H
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +12,9 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
+
+/// Hands freed heap pages back to the system (glibc keeps them in its arenas otherwise).
+static inline void sl_malloc_trim(void) { malloc_trim(0); }
 
 static const uint32_t SL_EPOLLIN = EPOLLIN;
 static const uint32_t SL_EPOLLOUT = EPOLLOUT;
