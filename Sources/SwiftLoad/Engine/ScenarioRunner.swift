@@ -10,7 +10,10 @@ struct IterationStart {
 class ScenarioRunner: @unchecked Sendable {
     // @unchecked: a runner lives on its worker's thread; VU tasks capture it but run there too.
     let plan: ExecutionPlan.ScenarioPlan
-    unowned let worker: Worker
+    // unowned(unsafe): the worker owns its runners and runs their VUs' tasks on its own loop
+    // until they end, so it outlives them; the checked form cost a retain and a release on each
+    // use, several per iteration.
+    unowned(unsafe) let worker: Worker
     let script: nonisolated(nonsending) @Sendable (VU) async throws -> Void
     private(set) var vus: [VU] = []
     private var liveVUs = 0
@@ -158,6 +161,8 @@ class ScenarioRunner: @unchecked Sendable {
         }
     }
 
+    // Inlined into the loop: one async frame and one executor switch fewer per iteration.
+    @inline(__always)
     nonisolated(nonsending) private func runIteration(_ vu: VU, _ start: IterationStart) async {
         let ctx = context
         vu.beginIteration()

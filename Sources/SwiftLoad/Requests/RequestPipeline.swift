@@ -9,7 +9,10 @@ import Glibc
 /// client (`http://` and `https://`), a libcurl handle, and a channel to the worker's HTTP/2
 /// connections (HTTP and gRPC).
 final class RequestPipeline {
-    private unowned let vu: VU
+    // unowned(unsafe): the VU owns its pipeline (`VU.pipeline`) and nothing else holds one, so
+    // the VU outlives it; the checked form cost a retain and a release at each of ~8 uses per
+    // request (about 400 instructions, callgrind).
+    private unowned(unsafe) let vu: VU
     private let context: WorkerContext
     private var settings: HTTPSettings { context.http }
 
@@ -90,6 +93,7 @@ final class RequestPipeline {
     }
 
     /// One hop: prepared, resolved and sent on the test's transport.
+    @inline(__always)   // one async frame and one executor switch fewer per request
     nonisolated(nonsending) private func exchange(_ request: Request, url: String, keepLimit: Int,
                                                   timeoutNs: UInt64) async throws -> TransferOutcome {
         var prepared: PreparedRequest
