@@ -15,6 +15,9 @@ final class RequestMetrics {
     private(set) var duration = LatencyHistogram.latency()
     /// Service time where it differs from `duration`; nil while every request's two were equal.
     private var distinctServiceTime: LatencyHistogram?
+    /// `distinctServiceTime != nil`, kept apart for the hot path: comparing an optional histogram
+    /// with nil copies it through its generic value witness (callgrind).
+    private var serviceDiffers = false
     var blocked = PhaseHistogram()     // DNS resolution
     var connecting = PhaseHistogram()
     var tlsHandshaking = PhaseHistogram()
@@ -45,15 +48,16 @@ final class RequestMetrics {
     init(duration: LatencyHistogram, serviceTime: LatencyHistogram?) {
         self.duration = duration
         distinctServiceTime = serviceTime
+        serviceDiffers = serviceTime != nil
     }
 
     /// Records one request's duration and service time (nanoseconds).
     @inline(__always)
     func recordDuration(_ durationNs: UInt64, service serviceNs: UInt64) {
         let d = (durationNs &+ 500) / 1_000, s = (serviceNs &+ 500) / 1_000
-        if distinctServiceTime == nil && d != s { distinctServiceTime = duration }
+        if !serviceDiffers && d != s { distinctServiceTime = duration; serviceDiffers = true }
         duration.recordMicroseconds(d)
-        if distinctServiceTime != nil { distinctServiceTime!.recordMicroseconds(s) }
+        if serviceDiffers { distinctServiceTime!.recordMicroseconds(s) }
     }
 
     func merge(_ o: RequestMetrics) {
@@ -61,10 +65,11 @@ final class RequestMetrics {
         failures += o.failures
         bytesReceived += o.bytesReceived
         bytesSent += o.bytesSent
-        if distinctServiceTime != nil || o.distinctServiceTime != nil {
+        if serviceDiffers || o.serviceDiffers {
             var s = serviceTime
             s.merge(o.serviceTime)
             distinctServiceTime = s
+            serviceDiffers = true
         }
         duration.merge(o.duration)
         blocked.add(o.blocked)

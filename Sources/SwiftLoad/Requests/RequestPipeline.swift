@@ -78,7 +78,7 @@ final class RequestPipeline {
                 vu.cookies.store(HTTPHeaders.parse(raw: outcome.headerBytes).values(for: "Set-Cookie"), from: host)
             }
             guard let next = redirects.next(after: current, url: currentURL, &outcome) else {
-                return finish(outcome, recording, keepLimit: keepLimit, account: request.streamAccount)
+                return finish(consume outcome, recording, keepLimit: keepLimit, account: request.streamAccount)
             }
             (current, currentURL) = next
         }
