@@ -35,7 +35,7 @@ extension Recorder {
             m.waiting = phase(.waiting)
             m.receiving = phase(.receiving)
             for (code, n) in s.statuses ?? [:] { if let c = Int(code) { m.statuses.add(c, n) } }
-            for (code, n) in s.grpcStatuses ?? [:] { if let c = Int(code) { m.grpcStatuses[c, default: 0] += n } }
+            for (code, n) in s.grpcStatuses ?? [:] { if let c = Int(code) { m.grpcStatuses.add(c, n) } }
             for e in s.errors ?? [] {
                 m.errors[ErrorClass(rawValue: e.errorClass), default: ErrorTally(count: 0, sample: "")]
                     .merge(ErrorTally(count: e.count, sample: e.sample))

@@ -12,23 +12,14 @@ struct StatusCounts: Sequence {
         return nil
     }
 
-    /// The count for `code`, `0` when it never occurred; `+= n` adds in place.
-    subscript(code: Int, default value: Int) -> Int {
-        get { self[code] ?? value }
-        set {
-            for k in entries.indices where entries[k].key == code {
-                entries[k].value = newValue
-                return
-            }
-            entries.append((key: code, value: newValue))
-        }
-    }
-
-    /// Adds `n` to `code`'s count: the hot path's call.
+    /// Adds `n` to `code`'s count (the common code is usually first: one comparison).
     @inline(__always)
     mutating func add(_ code: Int, _ n: Int = 1) {
-        if !entries.isEmpty && entries[0].key == code { entries[0].value &+= n; return }
-        self[code, default: 0] += n
+        for k in entries.indices where entries[k].key == code {
+            entries[k].value &+= n
+            return
+        }
+        entries.append((key: code, value: n))
     }
 
     var isEmpty: Bool { entries.isEmpty }

@@ -32,7 +32,7 @@ final class RequestPipeline {
     private var lastOrigin = ""
 
     /// What a prepared request is made from (besides the time left and the body limit).
-    private struct PreparedKey: Equatable {
+    private struct PreparedKey {
         var method: HTTPMethod
         var url: String
         var headers: HTTPHeaders

@@ -344,16 +344,9 @@ struct HTTP1ResponseParser {
         return true
     }
 
-    /// `buf[at..<at+count]` equals the lowercase ASCII `lowered`, ignoring case.
-    static func equalsIgnoringCase(_ buf: UnsafeRawBufferPointer, _ at: Int, _ count: Int, _ lowered: StaticString) -> Bool {
-        guard count == lowered.utf8CodeUnitCount else { return false }
-        let l = lowered.utf8Start
-        for k in 0..<count where lower(buf[at + k]) != l[k] { return false }
-        return true
-    }
-
     /// Whether the comma-separated list `value` holds `token` (case-insensitive).
     static func containsToken(_ value: UnsafeRawBufferPointer, _ token: StaticString) -> Bool {
+        guard let base = value.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
         var s = 0
         while s < value.count {
             var e = s
@@ -361,7 +354,7 @@ struct HTTP1ResponseParser {
             var a = s, b = e
             while a < b && (value[a] == 0x20 || value[a] == 0x09) { a += 1 }
             while b > a && (value[b - 1] == 0x20 || value[b - 1] == 0x09) { b -= 1 }
-            if equalsIgnoringCase(value, a, b - a, token) { return true }
+            if equalsIgnoringCase(base + a, b - a, token) { return true }
             s = e + 1
         }
         return false
