@@ -59,8 +59,11 @@ extension LoadTest {
 
     /// The entry point `@main` uses: reads the run configuration `swiftload run` passes, runs the
     /// test, prints and writes the reports and exits with the run's exit code.
-    public static func main() {
-        ScriptMain.run(Self.self)
+    @inlinable public static func main() {
+        // Inlinable, so this is compiled into the scenario's own module where `Self` is the
+        // test's type: the closure calls its `iteration` directly instead of through the
+        // protocol, which saves an executor switch (~290 instructions) per iteration.
+        ScriptMain.run(Self.self, iteration: { try await Self.iteration($0) })
     }
 }
 

@@ -6,7 +6,7 @@ final class ArrivalRateRunner: ScenarioRunner, DeadlineSource, @unchecked Sendab
     private var maxVUsHere = 0
     /// VUs not running an iteration (including ones whose task has not asked for work yet).
     private var idle = 0
-    /// Idle VUs suspended in `nextIteration`, most recently idle last.
+    /// Idle VUs suspended in `waitForIteration`, most recently idle last.
     private var waiting: [UnsafeContinuation<IterationStart?, Never>] = []
     /// Arrivals handed to idle VUs that have not asked for work yet.
     private var backlog: [UInt64] = []
@@ -63,15 +63,19 @@ final class ArrivalRateRunner: ScenarioRunner, DeadlineSource, @unchecked Sendab
         idle += 1
     }
 
-    nonisolated(nonsending) override func nextIteration(for vu: VU) async -> IterationStart? {
+    override func nextIterationNow(for vu: VU) -> NextIteration {
         if backlogHead < backlog.count {
             let s = backlog[backlogHead]
             backlogHead += 1
             if backlogHead == backlog.count { backlog.removeAll(keepingCapacity: true); backlogHead = 0 }
-            return vu.isInterrupted ? nil : IterationStart(scheduled: s)
+            return vu.isInterrupted ? .exit : .start(IterationStart(scheduled: s))
         }
-        if stopping || vu.isInterrupted || (schedule?.isExhausted ?? true) { return nil }
-        return await withUnsafeContinuation { waiting.append($0) }
+        if stopping || vu.isInterrupted || (schedule?.isExhausted ?? true) { return .exit }
+        return .wait
+    }
+
+    nonisolated(nonsending) override func waitForIteration(for vu: VU) async -> IterationStart? {
+        await withUnsafeContinuation { waiting.append($0) }
     }
 
     override func endActivePhase() {

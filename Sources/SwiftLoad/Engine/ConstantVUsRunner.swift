@@ -20,11 +20,11 @@ final class ConstantVUsRunner: ScenarioRunner, @unchecked Sendable {
         }
     }
 
-    nonisolated(nonsending) override func nextIteration(for vu: VU) async -> IterationStart? {
-        if stopping || vu.isInterrupted { return nil }
+    override func nextIterationNow(for vu: VU) -> NextIteration {
+        if stopping || vu.isInterrupted { return .exit }
         // `vu.iteration` is the number of the iteration that just ended (-1 before the first).
-        if let perVU, vu.iteration + 1 >= perVU { return nil }
-        if let shared = plan.sharedIterations, !shared.claim() { return nil }
-        return IterationStart(scheduled: nil)
+        if let perVU, vu.iteration + 1 >= perVU { return .exit }
+        if let shared = plan.sharedIterations, !shared.claim() { return .exit }
+        return .start(IterationStart(scheduled: nil))
     }
 }

@@ -87,10 +87,14 @@ final class RampingVUsRunner: ScenarioRunner, DeadlineSource, @unchecked Sendabl
         }
     }
 
-    nonisolated(nonsending) override func nextIteration(for vu: VU) async -> IterationStart? {
-        if stopping { return nil }
+    override func nextIterationNow(for vu: VU) -> NextIteration {
+        if stopping { return .exit }
+        guard state[ObjectIdentifier(vu)] == .retiring else { return .start(IterationStart(scheduled: nil)) }
+        return .wait
+    }
+
+    nonisolated(nonsending) override func waitForIteration(for vu: VU) async -> IterationStart? {
         let id = ObjectIdentifier(vu)
-        guard state[id] == .retiring else { return IterationStart(scheduled: nil) }
         state[id] = .parked
         return await withUnsafeContinuation { parked[id] = $0 }
     }

@@ -4,9 +4,18 @@ struct IterationStart {
     let scheduled: UInt64?
 }
 
+/// What a runner says a VU does after an iteration, when it can say it at once.
+enum NextIteration {
+    case start(IterationStart)
+    /// The VU exits.
+    case exit
+    /// The VU waits (`ScenarioRunner.waitForIteration`).
+    case wait
+}
+
 /// Runs one scenario's share on one worker: creates its VUs as tasks on the worker's executor,
 /// runs their iterations, and stops them when the scenario ends. Subclasses decide when
-/// iterations start (`begin` and `nextIteration`); one subclass per executor.
+/// iterations start (`begin`, `nextIterationNow` and `waitForIteration`); one subclass per executor.
 class ScenarioRunner: @unchecked Sendable {
     // @unchecked: a runner lives on its worker's thread; VU tasks capture it but run there too.
     let plan: ExecutionPlan.ScenarioPlan
@@ -54,8 +63,24 @@ class ScenarioRunner: @unchecked Sendable {
     /// Creates this worker's VUs for the scenario (subclass).
     func begin(now: UInt64) {}
 
-    /// The next iteration for `vu`, or nil when it should exit (subclass).
-    nonisolated(nonsending) func nextIteration(for vu: VU) async -> IterationStart? { nil }
+    /// The next iteration for `vu` as far as it is known now (subclass). Synchronous, so a VU
+    /// that goes straight on awaits nothing: a call through the class's vtable is opaque, and the
+    /// executor switch after an opaque async call is ~290 instructions with a task executor
+    /// preference.
+    func nextIterationNow(for vu: VU) -> NextIteration { .exit }
+
+    /// Suspends `vu` until it has a next iteration, or nil when it should exit; only called
+    /// after `nextIterationNow` said `.wait` (subclass).
+    nonisolated(nonsending) func waitForIteration(for vu: VU) async -> IterationStart? { nil }
+
+    @inline(__always)
+    nonisolated(nonsending) private func nextIteration(for vu: VU) async -> IterationStart? {
+        switch nextIterationNow(for: vu) {
+        case .start(let s): return s
+        case .exit: return nil
+        case .wait: return await waitForIteration(for: vu)
+        }
+    }
 
     /// Called when a VU finished an iteration and is about to ask for the next one.
     func iterationEnded(_ vu: VU) {}

@@ -2,8 +2,12 @@ import Foundation
 
 /// What a compiled scenario's `main` does: read the run configuration from `swiftload run`,
 /// run, print the summary, write the requested reports and exit with the run's code.
+@usableFromInline
 enum ScriptMain {
-    static func run<T: LoadTest>(_ test: T.Type) -> Never {
+    /// `iteration` is `T.iteration`, wrapped where `T` is concrete (`LoadTest.main`).
+    @usableFromInline
+    static func run<T: LoadTest>(_ test: T.Type,
+                                 iteration: nonisolated(nonsending) @escaping @Sendable (VU) async throws -> Void) -> Never {
         var config: RunConfig
         if let raw = ProcessInfo.processInfo.environment[RunConfig.environmentKey] {
             do {
@@ -75,7 +79,7 @@ enum ScriptMain {
             let scenarioNames = config.overrides.apply(to: options).scenarios.keys.sorted()
             for s in streams { s.start(script: config.scriptPath, scenarios: scenarioNames) }
             for l in logs { l.start(at: Date(), script: config.scriptPath) }
-            result = try LoadRunner.run(script: { try await T.iteration($0) }, options: options, config: config,
+            result = try LoadRunner.run(script: iteration, options: options, config: config,
                                         hooks: T.hooks, handleSignals: true, progress: progress,
                                         onPoint: streams.isEmpty && dashboard == nil ? nil : { [dashboard] p in
                                             for s in streams { s.point(p) }
