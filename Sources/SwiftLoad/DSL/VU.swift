@@ -112,7 +112,8 @@ public final class VU: @unchecked Sendable {
         try checkRunning()
         let ns = duration.nanoseconds
         guard ns > 0 else { return }
-        try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<Void, any Error>) in
+        // Already on the worker: no switch before suspending (see HTTP1Connection.exchange).
+        try await _unsafeInheritExecutor_withUnsafeThrowingContinuation { (c: UnsafeContinuation<Void, any Error>) in
             sleepToken &+= 1
             sleepContinuation = c
             context.loop.schedule(at: MonotonicClock.now() &+ ns, target: self, token: sleepToken)

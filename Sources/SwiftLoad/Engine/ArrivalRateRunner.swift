@@ -75,7 +75,8 @@ final class ArrivalRateRunner: ScenarioRunner, DeadlineSource, @unchecked Sendab
     }
 
     nonisolated(nonsending) override func waitForIteration(for vu: VU) async -> IterationStart? {
-        await withUnsafeContinuation { waiting.append($0) }
+        // Already on the worker: no switch before suspending (see HTTP1Connection.exchange).
+        await _unsafeInheritExecutor_withUnsafeContinuation { waiting.append($0) }
     }
 
     override func endActivePhase() {

@@ -232,8 +232,12 @@ final class RequestPipeline {
         let (timings, error) = recording.record(o, in: context.recorder)
         account?.account(into: recording.series.metrics(in: context.recorder), intendedStart: recording.intendedStart,
                          endedAt: o.endedAt, failed: error != nil, body: o.body)
+        // Moved out, not copied: the outcome is destroyed when this returns.
+        var headerBytes: [UInt8] = [], body: [UInt8] = []
+        swap(&headerBytes, &o.headerBytes)
+        swap(&body, &o.body)
         return Response(name: recording.name, url: recording.url, status: o.status, httpVersion: o.httpVersion,
-                        rawHeaders: o.headerBytes, body: o.body, bodySize: o.bodySize, bodyTruncated: o.truncated,
+                        rawHeaders: headerBytes, body: body, bodySize: o.bodySize, bodyTruncated: o.truncated,
                         timings: timings, error: error)
     }
 

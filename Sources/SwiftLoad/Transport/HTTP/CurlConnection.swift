@@ -87,7 +87,8 @@ final class CurlConnection: RequestTransport {
     // MARK: one request
 
     nonisolated(nonsending) func exchange(_ request: PreparedRequest) async throws -> TransferOutcome {
-        try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<TransferOutcome, any Error>) in
+        // Already on the worker: no switch before suspending (see HTTP1Connection.exchange).
+        try await _unsafeInheritExecutor_withUnsafeThrowingContinuation { (c: UnsafeContinuation<TransferOutcome, any Error>) in
             start(request, continuation: c)
         }
     }

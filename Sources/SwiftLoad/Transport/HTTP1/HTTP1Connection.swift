@@ -58,7 +58,10 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
 
     /// Sends `request` and returns what happened. Throws only `Interrupted` (after `cancel`).
     nonisolated(nonsending) func exchange(_ request: PreparedRequest) async throws -> TransferOutcome {
-        try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<TransferOutcome, any Error>) in
+        // The executor-inheriting form: `withUnsafeThrowingContinuation(isolation:)` first switches
+        // to the caller's isolation, where this already runs (the worker's loop), and each switch
+        // takes the task's status lock for its executor preference (~290 instructions).
+        try await _unsafeInheritExecutor_withUnsafeThrowingContinuation { (c: UnsafeContinuation<TransferOutcome, any Error>) in
             start(request, continuation: c)
         }
     }
@@ -69,7 +72,7 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         headRequest = request.isHead
         keepLimit = request.keepLimit
         observer = request.bodyObserver
-        parser = HTTP1ResponseParser(headRequest: headRequest, keepLimit: keepLimit, observer: observer)
+        parser.reset(headRequest: headRequest, keepLimit: keepLimit, observer: observer)
         retried = false
         received = 0
         sent = 0
@@ -256,7 +259,7 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         if reused && !retried && !parser.started {
             retried = true
             close()
-            parser = HTTP1ResponseParser(headRequest: headRequest, keepLimit: keepLimit, observer: observer)
+            parser.reset(headRequest: headRequest, keepLimit: keepLimit, observer: observer)
             outOffset = 0
             received = 0
             open()
@@ -283,16 +286,21 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         guard let c = continuation else { return }
         continuation = nil
         driver.untrack(self)
-        var o = outcome(end: MonotonicClock.now())
+        // Built in the call, so it is moved into the continuation rather than copied. Resuming
+        // only queues the task: closing afterwards still happens before it runs.
+        c.resume(returning: completeOutcome(end: MonotonicClock.now()))
+        if !reusable { close() }
+    }
+
+    /// The finished response, its header block and body moved out of the parser.
+    private func completeOutcome(end: UInt64) -> TransferOutcome {
+        var o = outcome(end: end)
         o.status = parser.status
         o.httpVersion = parser.minorVersion == 0 ? "1.0" : "1.1"
-        o.headerBytes = parser.headerBytes
-        o.body = parser.body
+        (o.headerBytes, o.body) = parser.takeBlocks()
         o.bodySize = parser.bodySize
         o.truncated = parser.truncated
-        parser = HTTP1ResponseParser(headRequest: false, keepLimit: 0)
-        if !reusable { close() }
-        c.resume(returning: o)
+        return o
     }
 
     private func fail(_ error: RequestError, closing: Bool) {
@@ -303,10 +311,9 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         var o = outcome(end: MonotonicClock.now())
         o.status = parser.status
         o.httpVersion = parser.status > 0 ? (parser.minorVersion == 0 ? "1.0" : "1.1") : ""
-        o.headerBytes = parser.headerBytes
+        o.headerBytes = parser.takeBlocks().headers
         o.bodySize = parser.bodySize
         o.error = error
-        parser = HTTP1ResponseParser(headRequest: false, keepLimit: 0)
         c.resume(returning: o)
     }
 

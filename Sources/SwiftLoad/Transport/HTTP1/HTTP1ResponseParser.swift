@@ -47,14 +47,47 @@ struct HTTP1ResponseParser {
     private var chunked = false
     private var connectionClose = false
     private var connectionKeepAlive = false
-    private let headRequest: Bool
-    private let keepLimit: Int
-    private let observer: BodyObserver?
+    private var headRequest: Bool
+    private var keepLimit: Int
+    private var observer: BodyObserver?
 
     init(headRequest: Bool, keepLimit: Int, observer: BodyObserver? = nil) {
         self.headRequest = headRequest
         self.keepLimit = keepLimit
         self.observer = observer
+    }
+
+    /// Ready for the next response on the same connection: as a new parser, but in place (a new
+    /// parser assigned over the old one destroys and rebuilds every field, ~8 reference counts
+    /// per request) and keeping the partial-line buffer's storage.
+    mutating func reset(headRequest: Bool, keepLimit: Int, observer: BodyObserver?) {
+        self.headRequest = headRequest
+        self.keepLimit = keepLimit
+        if observer !== self.observer { self.observer = observer }
+        status = 0
+        minorVersion = 1
+        if !headerBytes.isEmpty { headerBytes = [] }
+        if !body.isEmpty { body = [] }
+        bodySize = 0
+        truncated = false
+        keepAlive = true
+        started = false
+        state = .statusLine
+        if !line.isEmpty { line.removeAll(keepingCapacity: true) }
+        contentLength = nil
+        chunked = false
+        connectionClose = false
+        connectionKeepAlive = false
+    }
+
+    /// Moves the header block and the kept body out, leaving empty ones, and lets go of the
+    /// body observer: the response is handed on without copying either.
+    mutating func takeBlocks() -> (headers: [UInt8], body: [UInt8]) {
+        var h: [UInt8] = [], b: [UInt8] = []
+        swap(&h, &headerBytes)
+        swap(&b, &body)
+        if observer != nil { observer = nil }
+        return (h, b)
     }
 
     var isComplete: Bool { if case .done = state { return true }; return false }

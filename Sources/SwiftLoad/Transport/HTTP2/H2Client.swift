@@ -21,7 +21,8 @@ final class H2Client {
     nonisolated(nonsending) func exchange(_ stream: H2Stream, target: HTTPTarget, address: SocketAddress) async throws -> H2Stream {
         let pool = self.pool(for: target, address: address)
         driver.track(stream)
-        return try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<H2Stream, any Error>) in
+        // Already on the worker: no switch before suspending (see HTTP1Connection.exchange).
+        return try await _unsafeInheritExecutor_withUnsafeThrowingContinuation { (c: UnsafeContinuation<H2Stream, any Error>) in
             stream.continuation = c
             pool.submit(stream)
         }
