@@ -146,6 +146,25 @@ import TestSupport
         #expect(result.stats("404")?.failures == 0)
     }
 
+    @Test(arguments: transports)
+    func aResponseHeldAcrossLaterRequestsKeepsItsHeadersAndBody(transport: HTTPTransport) throws {
+        // The built-in client refills a dropped response's buffers; one still held must never be.
+        let base = sharedFixture.base
+        let result = try runLoad(Options(scenarios: ["s": .constantVUs(2, iterations: 20)], transport: transport)) { vu in
+            let held = try await vu.http.get(base + "/bytes?n=10", name: "held")
+            for n in [3, 200, 5] {
+                let later = try await vu.http.get(base + "/bytes?n=\(n)", name: "later")
+                vu.check(later, "later intact") { $0.body.count == n && $0.headers["content-length"] == "\(n)" }
+            }
+            vu.check(held, "held intact") {
+                $0.status == 200 && $0.body == Array(repeating: UInt8(ascii: "x"), count: 10)
+                    && $0.headers["content-length"] == "10"
+            }
+        }
+        #expect(result.checks.count == 2)
+        for c in result.checks { #expect(c.passes > 0 && c.fails == 0, "\(c.name)") }
+    }
+
     @Test func keepAliveLimitsAreHandledWithoutErrors() throws {
         // nginx closes each connection after 20 requests (keepalive_requests): the client sees
         // "Connection: close" or a closed idle connection and reconnects without failing.

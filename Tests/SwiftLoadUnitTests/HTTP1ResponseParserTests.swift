@@ -27,6 +27,21 @@ import Testing
         }
     }
 
+    @Test func framingFieldNamesMatchInAnyCaseAndOnlyExactly() throws {
+        // The names are compared eight bytes at a time; every byte of them must still count.
+        let p = try parse("HTTP/1.1 200 OK\r\nCONTENT-length: 2\r\ncOnNeCtIoN: Close\r\n\r\nok")
+        #expect(p.isComplete && p.body == Array("ok".utf8) && !p.keepAlive)
+        let c = try parse("HTTP/1.1 200 OK\r\nTRANSFER-encoding: CHUNKED\r\n\r\n2\r\nok\r\n0\r\n\r\n")
+        #expect(c.isComplete && c.body == Array("ok".utf8))
+        for near in ["Content-Lengtx", "Dontent-Length", "Content_Length", "Content-Lenhth"] {
+            // Not Content-Length: the body runs until the server closes.
+            let n = try parse("HTTP/1.1 200 OK\r\n\(near): 2\r\n\r\nok")
+            #expect(!n.isComplete && n.awaitingClose, "\(near)")
+        }
+        let k = try parse("HTTP/1.1 200 OK\r\nConnection: keep-alivf, clos\r\nContent-Length: 0\r\n\r\n")
+        #expect(k.isComplete && k.keepAlive)
+    }
+
     @Test func chunkedBodyAtEverySplitPoint() throws {
         let raw = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n6;ext=1\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n"
         for cut in 0...raw.utf8.count {
