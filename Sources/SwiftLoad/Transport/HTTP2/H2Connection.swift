@@ -23,7 +23,17 @@ final class H2Connection: SocketHandler, Flushable {
     private var session: OpaquePointer?
     /// Open streams by id. nghttp2 is given no pointer to a stream (its user data stays nil), so
     /// a stream that is cancelled, timed out or freed can never be reached from a callback.
-    private var active: [Int32: H2Stream] = [:]
+    private var active: [Int32: H2Stream] = [:] {
+        // Any change may have removed the stream the lookup below remembers.
+        didSet { lookedUpID = 0; lookedUp = nil }
+    }
+    /// The stream `stream(_:)` found last. nghttp2 reports a response as a run of callbacks for
+    /// one stream (each header field, the HEADERS frame, the data, the close): about twelve
+    /// lookups per request, each hashing the id (~100 instructions) when taken to the dictionary.
+    private var lookedUpID: Int32 = 0   // client streams are odd: 0 is no stream
+    private var lookedUp: H2Stream?
+    /// The header block being received.
+    private let fields = H2FieldBlock()
     /// Streams accepted before the session was open.
     private var pending: [H2Stream] = []
     /// The server sent GOAWAY: no new streams here.
@@ -196,7 +206,12 @@ final class H2Connection: SocketHandler, Flushable {
     }
 
     /// The open stream with `id`.
-    func stream(_ id: Int32) -> H2Stream? { active[id] }
+    func stream(_ id: Int32) -> H2Stream? {
+        if id == lookedUpID { return lookedUp }
+        let s = active[id]
+        if let s { lookedUpID = id; lookedUp = s }
+        return s
+    }
 
     /// Resets the stream (time-out, interrupted run, message over the limit).
     func cancel(_ stream: H2Stream) {
@@ -217,13 +232,14 @@ final class H2Connection: SocketHandler, Flushable {
     func onHeader(streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         guard let stream = stream(streamID) else { return }
         if stream.firstByteAt == 0 { stream.firstByteAt = MonotonicClock.now() }
-        stream.receivedField(name: name, value: value)
+        if stream.receivedField(name: name, value: value) {
+            fields.append(streamID: streamID, name: name, value: value)
+        }
     }
 
     func onHeadersFrame(streamID: Int32) {
-        guard let stream = stream(streamID) else { return }
-        // 1xx responses are followed by the real headers.
-        if stream.status >= 200 || stream.headersDone { stream.headersDone = true } else { stream.rawHeaders.removeAll() }
+        let block = fields.take(streamID: streamID)
+        stream(streamID)?.receivedBlock(block)
     }
 
     func onData(streamID: Int32, bytes: UnsafeRawBufferPointer) {

@@ -160,28 +160,26 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         finish(RequestError(.timeout, "no complete response within \(timeoutMs) ms"))
     }
 
-    /// Records one response header field (or trailer, once the headers are done).
-    func receivedField(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+    /// Counts one response header field (or trailer) and takes `:status`; true when the field
+    /// is to be kept (the connection collects the block, `H2FieldBlock`).
+    func receivedField(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Bool {
         bytesReceived += name.count + value.count
         if !headersDone, name.count == 7, name[0] == 0x3A, name[1] == 0x73, name[6] == 0x73 {   // ":status"
             status = value.reduce(0) { $0 &* 10 &+ Int($1 &- 0x30) }
-            return
+            return false
         }
-        if headersDone {
-            Self.appendField(&rawTrailers, name, value)
-        } else {
-            if rawHeaders.isEmpty { rawHeaders.reserveCapacity(256) }
-            Self.appendField(&rawHeaders, name, value)
-        }
+        return true
     }
 
-    private static func appendField(_ out: inout [UInt8], _ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) {
-        out.append(contentsOf: name)
-        out.append(0x3A)
-        out.append(0x20)
-        out.append(contentsOf: value)
-        out.append(0x0D)
-        out.append(0x0A)
+    /// A header block ended: the response's header fields, or its trailers once the headers
+    /// are done. An interim (1xx) block is dropped; the final response's follows.
+    func receivedBlock(_ block: [UInt8]) {
+        if headersDone {
+            rawTrailers = block
+        } else if status >= 200 {
+            rawHeaders = block
+            headersDone = true
+        }
     }
 
     /// A response header field's value (HTTP/2 field names are lowercase).
