@@ -91,10 +91,10 @@ final class RequestPipeline {
         let deadline = recording.actualStart &+ timeoutNs
         var current = request, currentURL = url
         var redirects = RedirectFollower(limit: settings.maxRedirects)
+        var now = recording.actualStart   // just read; a redirect reads the clock again
         while true {
             try vu.checkRunning()
             var outcome: TransferOutcome
-            let now = MonotonicClock.now()
             if now >= deadline {
                 outcome = .failed(RequestError(.timeout, "no complete response within \(timeoutNs / 1_000_000) ms"), at: now)
             } else {
@@ -107,6 +107,7 @@ final class RequestPipeline {
                 return finish(consume outcome, recording, keepLimit: keepLimit, account: request.streamAccount)
             }
             (current, currentURL) = next
+            now = MonotonicClock.now()
         }
     }
 

@@ -211,13 +211,16 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
                     return
                 }
                 received += n
-                if firstByteAt == 0 { firstByteAt = MonotonicClock.now() }
+                // One clock read per read: the first byte's time, and the end's when this read
+                // completes the response (its parsing is the client's time, not the server's).
+                let readAt = MonotonicClock.now()
+                if firstByteAt == 0 { firstByteAt = readAt }
                 do {
                     switch try parser.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) {
                     case .needMore:
                         break
                     case .complete(let consumed):
-                        succeed(reusable: parser.keepAlive && consumed == n)
+                        succeed(reusable: parser.keepAlive && consumed == n, at: readAt)
                         return
                     }
                 } catch {
@@ -236,7 +239,7 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
                     return
                 }
                 if parser.finishOnClose() {
-                    succeed(reusable: false)
+                    succeed(reusable: false, at: MonotonicClock.now())
                 } else {
                     connectionLost(nil)
                 }
@@ -282,22 +285,25 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
 
     // MARK: endings
 
-    private func succeed(reusable: Bool) {
+    private func succeed(reusable: Bool, at end: UInt64) {
         guard let c = continuation else { return }
         continuation = nil
         driver.untrack(self)
         // Built in the call, so it is moved into the continuation rather than copied. Resuming
         // only queues the task: closing afterwards still happens before it runs.
-        c.resume(returning: completeOutcome(end: MonotonicClock.now()))
+        c.resume(returning: completeOutcome(end: end))
         if !reusable { close() }
     }
 
     /// The finished response, its header block and body moved out of the parser.
     private func completeOutcome(end: UInt64) -> TransferOutcome {
-        var o = outcome(end: end)
+        var o = TransferOutcome()
+        fillTimings(&o, end: end)
         o.status = parser.status
         o.httpVersion = parser.minorVersion == 0 ? "1.0" : "1.1"
-        (o.headerBytes, o.body) = parser.takeBlocks()
+        let (headerBytes, body) = parser.takeBlocks()
+        o.headerBytes = headerBytes
+        o.body = body
         o.bodySize = parser.bodySize
         o.truncated = parser.truncated
         return o
@@ -308,7 +314,8 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         continuation = nil
         driver.untrack(self)
         if closing { close() }
-        var o = outcome(end: MonotonicClock.now())
+        var o = TransferOutcome()
+        fillTimings(&o, end: MonotonicClock.now())
         o.status = parser.status
         o.httpVersion = parser.status > 0 ? (parser.minorVersion == 0 ? "1.0" : "1.1") : ""
         o.headerBytes = parser.takeBlocks().headers
@@ -317,8 +324,9 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         c.resume(returning: o)
     }
 
-    private func outcome(end: UInt64) -> TransferOutcome {
-        var o = TransferOutcome()
+    /// The exchange's byte counts and phase timings, in `o`: filled in place, as a returned
+    /// outcome was copied once more on its way into the continuation.
+    private func fillTimings(_ o: inout TransferOutcome, end: UInt64) {
         o.endedAt = end
         o.bytesReceived = received
         o.bytesSent = sent
@@ -326,7 +334,6 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         if handshakeEnd > connectEnd && connectEnd > 0 { o.tlsUs = (handshakeEnd - connectEnd) / 1000 }
         if firstByteAt > sendStart && sendStart > 0 { o.waitingUs = (firstByteAt - sendStart) / 1000 }
         if firstByteAt > 0 && end > firstByteAt { o.receivingUs = (end - firstByteAt) / 1000 }
-        return o
     }
 
     /// The driver's sweep found the request past its deadline.
