@@ -297,16 +297,17 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
 
     /// The finished response, its header block and body moved out of the parser.
     private func completeOutcome(end: UInt64) -> TransferOutcome {
-        var o = TransferOutcome()
-        fillTimings(&o, end: end)
-        o.status = parser.status
-        o.httpVersion = parser.minorVersion == 0 ? "1.0" : "1.1"
+        // One initializer call: a local outcome filled field by field was copied on return.
         let (headerBytes, body) = parser.takeBlocks()
-        o.headerBytes = headerBytes
-        o.body = body
-        o.bodySize = parser.bodySize
-        o.truncated = parser.truncated
-        return o
+        return TransferOutcome(
+            status: parser.status, httpVersion: parser.minorVersion == 0 ? "1.0" : "1.1",
+            headerBytes: headerBytes, body: body, bodySize: parser.bodySize, truncated: parser.truncated,
+            bytesReceived: received, bytesSent: sent,
+            connectingUs: connectEnd > connectStart ? (connectEnd - connectStart) / 1000 : 0,
+            tlsUs: handshakeEnd > connectEnd && connectEnd > 0 ? (handshakeEnd - connectEnd) / 1000 : 0,
+            waitingUs: firstByteAt > sendStart && sendStart > 0 ? (firstByteAt - sendStart) / 1000 : 0,
+            receivingUs: firstByteAt > 0 && end > firstByteAt ? (end - firstByteAt) / 1000 : 0,
+            endedAt: end)
     }
 
     private func fail(_ error: RequestError, closing: Bool) {
