@@ -202,7 +202,8 @@ struct SweepCommand: ParsableCommand {
         // A window's own messages ("wrote json report: …") are noise in a sweep; they are shown
         // only when the window ended in something other than a verdict.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("swiftload-window-\(getpid()).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        // If it cannot be made, the handle below is nil and the window's messages go to ours.
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         p.standardError = try? FileHandle(forWritingTo: log)
         do { try p.run() } catch { throw CLIError("cannot start the compiled scenario: \(error.localizedDescription)", code: 1) }
