@@ -291,23 +291,10 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         driver.untrack(self)
         // Built in the call, so it is moved into the continuation rather than copied. Resuming
         // only queues the task: closing afterwards still happens before it runs.
-        c.resume(returning: completeOutcome(end: end))
-        if !reusable { close() }
-    }
-
-    /// The finished response, its header block and body moved out of the parser.
-    private func completeOutcome(end: UInt64) -> TransferOutcome {
-        // One initializer call: a local outcome filled field by field was copied on return.
         let (headerBytes, body) = parser.takeBlocks()
-        return TransferOutcome(
-            status: parser.status, httpVersion: parser.minorVersion == 0 ? "1.0" : "1.1",
-            headerBytes: headerBytes, body: body, bodySize: parser.bodySize, truncated: parser.truncated,
-            bytesReceived: received, bytesSent: sent,
-            connectingUs: connectEnd > connectStart ? (connectEnd - connectStart) / 1000 : 0,
-            tlsUs: handshakeEnd > connectEnd && connectEnd > 0 ? (handshakeEnd - connectEnd) / 1000 : 0,
-            waitingUs: firstByteAt > sendStart && sendStart > 0 ? (firstByteAt - sendStart) / 1000 : 0,
-            receivingUs: firstByteAt > 0 && end > firstByteAt ? (end - firstByteAt) / 1000 : 0,
-            endedAt: end)
+        c.resume(returning: outcome(end: end, httpVersion: parser.minorVersion == 0 ? "1.0" : "1.1",
+                                    headerBytes: headerBytes, body: body, truncated: parser.truncated))
+        if !reusable { close() }
     }
 
     private func fail(_ error: RequestError, closing: Bool) {
@@ -315,26 +302,23 @@ final class HTTP1Connection: SocketHandler, DeadlineTracked {
         continuation = nil
         driver.untrack(self)
         if closing { close() }
-        var o = TransferOutcome()
-        fillTimings(&o, end: MonotonicClock.now())
-        o.status = parser.status
-        o.httpVersion = parser.status > 0 ? (parser.minorVersion == 0 ? "1.0" : "1.1") : ""
-        o.headerBytes = parser.takeBlocks().headers
-        o.bodySize = parser.bodySize
-        o.error = error
-        c.resume(returning: o)
+        c.resume(returning: outcome(end: MonotonicClock.now(),
+                                    httpVersion: parser.status > 0 ? (parser.minorVersion == 0 ? "1.0" : "1.1") : "",
+                                    headerBytes: parser.takeBlocks().headers, error: error))
     }
 
-    /// The exchange's byte counts and phase timings, in `o`: filled in place, as a returned
-    /// outcome was copied once more on its way into the continuation.
-    private func fillTimings(_ o: inout TransferOutcome, end: UInt64) {
-        o.endedAt = end
-        o.bytesReceived = received
-        o.bytesSent = sent
-        if connectEnd > connectStart { o.connectingUs = (connectEnd - connectStart) / 1000 }
-        if handshakeEnd > connectEnd && connectEnd > 0 { o.tlsUs = (handshakeEnd - connectEnd) / 1000 }
-        if firstByteAt > sendStart && sendStart > 0 { o.waitingUs = (firstByteAt - sendStart) / 1000 }
-        if firstByteAt > 0 && end > firstByteAt { o.receivingUs = (end - firstByteAt) / 1000 }
+    /// How the exchange ended: the parser's status and size, the byte counts and the phase
+    /// timings. One initializer call: an outcome filled field by field was copied on return.
+    private func outcome(end: UInt64, httpVersion: String, headerBytes: [UInt8], body: [UInt8] = [],
+                         truncated: Bool = false, error: RequestError? = nil) -> TransferOutcome {
+        TransferOutcome(
+            status: parser.status, httpVersion: httpVersion, headerBytes: headerBytes, body: body,
+            bodySize: parser.bodySize, truncated: truncated, bytesReceived: received, bytesSent: sent,
+            connectingUs: connectEnd > connectStart ? (connectEnd - connectStart) / 1000 : 0,
+            tlsUs: handshakeEnd > connectEnd && connectEnd > 0 ? (handshakeEnd - connectEnd) / 1000 : 0,
+            waitingUs: firstByteAt > sendStart && sendStart > 0 ? (firstByteAt - sendStart) / 1000 : 0,
+            receivingUs: firstByteAt > 0 && end > firstByteAt ? (end - firstByteAt) / 1000 : 0,
+            endedAt: end, error: error)
     }
 
     /// The driver's sweep found the request past its deadline.

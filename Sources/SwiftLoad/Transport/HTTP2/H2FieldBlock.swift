@@ -5,7 +5,7 @@
 /// a field.
 final class H2FieldBlock {
     /// The stream whose block this is (0: none).
-    private(set) var streamID: Int32 = 0
+    private var streamID: Int32 = 0
     private var storage: UnsafeMutableRawPointer
     private var capacity = 512
     private var count = 0

@@ -118,18 +118,15 @@ final class TLSChannel: ByteChannel {
 
     private func failure(_ rc: Int32) -> IOResult {
         let e = errno
-        switch SSL_get_error(ssl, rc) {
-        case SL_SSL_ERROR_WANT_READ: return .wouldBlock(needsWritable: false)
-        case SL_SSL_ERROR_WANT_WRITE: return .wouldBlock(needsWritable: true)
-        case SL_SSL_ERROR_ZERO_RETURN:
-            ERR_clear_error()
-            return .closed
-        case SL_SSL_ERROR_SYSCALL:
-            ERR_clear_error()
-            return e == 0 ? .closed : .failed(PlainChannel.error(e, "TLS"))
-        default:
-            defer { ERR_clear_error() }
-            return .failed(RequestError(.tls, Self.lastError()))
+        let code = SSL_get_error(ssl, rc)
+        if code == SL_SSL_ERROR_WANT_READ { return .wouldBlock(needsWritable: false) }
+        if code == SL_SSL_ERROR_WANT_WRITE { return .wouldBlock(needsWritable: true) }
+        // Every other ending may have queued errors: drained here, after reading the first.
+        defer { ERR_clear_error() }
+        switch code {
+        case SL_SSL_ERROR_ZERO_RETURN: return .closed
+        case SL_SSL_ERROR_SYSCALL: return e == 0 ? .closed : .failed(PlainChannel.error(e, "TLS"))
+        default: return .failed(RequestError(.tls, Self.lastError()))
         }
     }
 
