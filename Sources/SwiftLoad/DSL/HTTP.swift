@@ -4,7 +4,9 @@ public struct HTTP {
     let vu: VU
 
     /// Sends any request.
-    @discardableResult
+    // Inlined into `get`, `post` and the rest: one async frame per request fewer (a task
+    // allocation, its release and a resumption, ~250 instructions, callgrind).
+    @discardableResult @inline(__always)
     nonisolated(nonsending) public func request(_ request: Request) async throws -> Response {
         try vu.checkRunning()
         return try await vu.perform(request)
