@@ -29,10 +29,37 @@ import Testing
         #expect(HTTPTarget(url) == nil)
     }
 
+    /// The shortcut for a URL on the server of the previous one gives what a full parse gives,
+    /// and declines when scheme or authority differ in any byte.
+    @Test(arguments: [
+        ("http://127.0.0.1:8080/item/1", "http://127.0.0.1:8080/item/2?x=1#f", true),
+        ("http://127.0.0.1:8080/item/1", "http://127.0.0.1:8080", true),
+        ("http://127.0.0.1:8080/item/1", "http://127.0.0.1:8080?q=1", true),
+        ("http://127.0.0.1:8080/item/1", "http://127.0.0.1:8080#frag", true),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/a/b", true),
+        ("http://h?q=1", "http://h/x", true),
+        ("https://user:pw@[::1]:9000/a", "https://user:pw@[::1]:9000/b?c", true),
+        ("http://h:80/a", "http://h:8080/a", false),
+        ("http://h/a", "http://hx/a", false),
+        ("http://h/a", "https://h/a", false),
+        ("HTTP://h/a", "http://h/a", false),
+        ("http://h/a", "http://h", true),
+        ("http://h/a", "http:/", false),
+        ("http://h/a", "", false),
+    ])
+    func sameOriginMatchesAFullParse(previous: String, url: String, shortcut: Bool) throws {
+        let prior = try #require(HTTPTarget(previous))
+        let fast = HTTPTarget.sameOrigin(url, as: prior, parsedFrom: previous)
+        #expect((fast != nil) == shortcut)
+        if let fast { #expect(fast == HTTPTarget(url)) }
+    }
+
     @Test func requestNamesDropTheQuery() {
         #expect(Request(url: "http://h/items?id=1").metricName == "http://h/items")
         #expect(Request(url: "http://h/items#x").metricName == "http://h/items")
         #expect(Request(url: "http://h/items", name: "items").metricName == "items")
+        #expect(Request(url: "http://h/é/ü?x").metricName == "http://h/é/ü")
+        #expect(Request(url: "").metricName == "")
         #expect(Request(url: "http://h/a?b=1", query: [("c", "d e&f")]).fullURL == "http://h/a?b=1&c=d%20e%26f")
     }
 }

@@ -193,7 +193,13 @@ public struct Request: Sendable {
     /// The metrics group: `name`, or the URL without query string and fragment.
     public var metricName: String {
         if let name { return name }
-        if let cut = url.firstIndex(where: { $0 == "?" || $0 == "#" }) { return String(url[..<cut]) }
-        return url
+        // Bytes, not Characters: walking a URL Character by Character (grapheme breaking) cost
+        // ~12,000 instructions per request, as much as a whole request with a name (callgrind).
+        var u = url
+        let cut = u.withUTF8 { b -> String? in
+            guard let i = b.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[..<i]), as: UTF8.self)
+        }
+        return cut ?? url
     }
 }

@@ -281,7 +281,8 @@ final class RequestPipeline {
     /// `url` taken apart, remembered for the next request to the same URL.
     func target(_ url: String) -> HTTPTarget? {
         if let t = lastTarget, t.url == url { return t.target }
-        guard let t = HTTPTarget(url) else { return nil }
+        let parsed = lastTarget.flatMap { HTTPTarget.sameOrigin(url, as: $0.target, parsedFrom: $0.url) } ?? HTTPTarget(url)
+        guard let t = parsed else { return nil }
         lastTarget = (url, t)
         return t
     }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An `http://` or `https://` URL taken apart for a request: where to connect and what to send.
 struct HTTPTarget: Equatable {
     var scheme: String
@@ -56,6 +60,39 @@ struct HTTPTarget: Equatable {
         requestTarget = target
         let bracketed = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
         hostHeader = port == defaultPort ? bracketed : "\(bracketed):\(port)"
+    }
+
+    /// `url` taken apart when its scheme and authority are byte for byte those of `previousURL`
+    /// (which parsed as `previous`): only its path and query are read. Nil when the two differ,
+    /// and then `HTTPTarget(url)` parses it whole. Distinct URLs on one server (`/item/1`,
+    /// `/item/2`, …) then cost a prefix comparison, not a full parse with its strings (~4,000
+    /// instructions per request, callgrind).
+    static func sameOrigin(_ url: String, as previous: HTTPTarget, parsedFrom previousURL: String) -> HTTPTarget? {
+        var u = url, p = previousURL
+        return p.withUTF8 { pb -> HTTPTarget? in
+            guard let origin = originLength(pb) else { return nil }
+            return u.withUTF8 { ub -> HTTPTarget? in
+                guard ub.count >= origin, memcmp(ub.baseAddress!, pb.baseAddress!, origin) == 0 else { return nil }
+                // The authority must end where the previous one did (`host:80` is not `host:8080`).
+                if ub.count > origin {
+                    let c = ub[origin]
+                    guard c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") else { return nil }
+                }
+                let end = ub[origin...].firstIndex(of: UInt8(ascii: "#")) ?? ub.count
+                var t = previous
+                t.requestTarget = String(decoding: UnsafeBufferPointer(rebasing: ub[origin..<end]), as: UTF8.self)
+                if t.requestTarget.isEmpty || t.requestTarget.utf8.first == UInt8(ascii: "?") { t.requestTarget = "/" + t.requestTarget }
+                return t
+            }
+        }
+    }
+
+    /// Bytes of `scheme://authority` at the start of a URL that parsed (as `init` splits it).
+    private static func originLength(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard b.count >= 3, let s = (0...(b.count - 3)).first(where: { b[$0] == 0x3A && b[$0 + 1] == 0x2F && b[$0 + 2] == 0x2F }) else { return nil }
+        let start = s + 3
+        let end = b[start...].firstIndex(of: UInt8(ascii: "#")) ?? b.count
+        return b[start..<end].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? end
     }
 
     private static func find(_ hay: [UInt8], _ needle: [UInt8], from: Int) -> Int? {
