@@ -5,7 +5,7 @@ public struct HTTP {
 
     /// Sends any request.
     // Inlined into `get`, `post` and the rest: one async frame per request fewer (a task
-    // allocation, its release and a resumption, ~250 instructions, callgrind).
+    // allocation, its release and a resumption, ~200 instructions, callgrind).
     @discardableResult @inline(__always)
     nonisolated(nonsending) public func request(_ request: Request) async throws -> Response {
         try vu.checkRunning()

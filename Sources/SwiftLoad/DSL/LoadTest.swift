@@ -63,7 +63,7 @@ extension LoadTest {
         // Inlinable, so this is compiled into the scenario's own module where `Self` is the
         // test's type: the closure calls its `iteration` directly instead of through the
         // protocol, which saves an executor switch (~290 instructions) per iteration.
-        ScriptMain.run(Self.self, iteration: Self.iteration)
+        ScriptMain.run(Self.self, iteration: { try await Self.iteration($0) })
     }
 }
 
