@@ -12,6 +12,8 @@ struct HTTPTarget: Equatable {
     var requestTarget: String
     /// The Host header value (brackets for IPv6, port when not the default).
     var hostHeader: String
+    /// Bytes of `scheme://authority` at the start of the URL this was parsed from.
+    private(set) var originLength: Int
 
     /// "host:port", the key connections are kept by.
     var endpoint: String { "\(host):\(port)" }
@@ -21,16 +23,12 @@ struct HTTPTarget: Equatable {
     /// request itself.
     init?(_ url: String) {
         let b = Array(url.utf8)
-        guard let sep = Self.find(b, Array("://".utf8), from: 0) else { return nil }
-        let scheme = String(decoding: b[0..<sep], as: UTF8.self).lowercased()
+        guard let (authorityStart, authorityEnd, end) = Self.layout(b) else { return nil }
+        let scheme = String(decoding: b[0..<(authorityStart - 3)], as: UTF8.self).lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
         self.scheme = scheme
-        var end = b.count
-        if let hash = b[(sep + 3)...].firstIndex(of: UInt8(ascii: "#")) { end = hash }
-        let authorityStart = sep + 3
-        let authorityEnd = b[authorityStart..<end].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? end
-        var target = String(decoding: b[authorityEnd..<end], as: UTF8.self)
-        if target.isEmpty || target.utf8.first == UInt8(ascii: "?") { target = "/" + target }
+        originLength = authorityEnd
+        let target = Self.requestTarget(b[authorityEnd..<end])
         var a = authorityStart
         if let at = b[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) { a = at + 1 }
         var hostRange = a..<authorityEnd
@@ -68,11 +66,11 @@ struct HTTPTarget: Equatable {
     /// `/item/2`, …) then cost a prefix comparison, not a full parse with its strings (~4,000
     /// instructions per request, callgrind).
     static func sameOrigin(_ url: String, as previous: HTTPTarget, parsedFrom previousURL: String) -> HTTPTarget? {
+        let origin = previous.originLength
         var u = url, p = previousURL
         return p.withUTF8 { pb -> HTTPTarget? in
-            guard let origin = originLength(pb) else { return nil }
-            return u.withUTF8 { ub -> HTTPTarget? in
-                guard ub.count >= origin, memcmp(ub.baseAddress!, pb.baseAddress!, origin) == 0 else { return nil }
+            u.withUTF8 { ub -> HTTPTarget? in
+                guard ub.count >= origin, pb.count >= origin, memcmp(ub.baseAddress!, pb.baseAddress!, origin) == 0 else { return nil }
                 // The authority must end where the previous one did (`host:80` is not `host:8080`).
                 if ub.count > origin {
                     let c = ub[origin]
@@ -80,28 +78,29 @@ struct HTTPTarget: Equatable {
                 }
                 let end = ub[origin...].firstIndex(of: UInt8(ascii: "#")) ?? ub.count
                 var t = previous
-                t.requestTarget = String(decoding: UnsafeBufferPointer(rebasing: ub[origin..<end]), as: UTF8.self)
-                if t.requestTarget.isEmpty || t.requestTarget.utf8.first == UInt8(ascii: "?") { t.requestTarget = "/" + t.requestTarget }
+                t.requestTarget = requestTarget(ub[origin..<end])
                 return t
             }
         }
     }
 
-    /// Bytes of `scheme://authority` at the start of a URL that parsed (as `init` splits it).
-    private static func originLength(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard b.count >= 3, let s = (0...(b.count - 3)).first(where: { b[$0] == 0x3A && b[$0 + 1] == 0x2F && b[$0 + 2] == 0x2F }) else { return nil }
-        let start = s + 3
+    /// Where a URL's parts lie, as byte offsets: the authority's start (after `://`) and end, and
+    /// the end of the URL before any fragment. Nil without `://`.
+    private static func layout<B: RandomAccessCollection<UInt8>>(_ b: B) -> (authorityStart: Int, authorityEnd: Int, end: Int)?
+    where B.Index == Int {
+        guard b.count >= 3,
+              let sep = (0...(b.count - 3)).first(where: { b[$0] == 0x3A && b[$0 + 1] == 0x2F && b[$0 + 2] == 0x2F })
+        else { return nil }
+        let start = sep + 3
         let end = b[start...].firstIndex(of: UInt8(ascii: "#")) ?? b.count
-        return b[start..<end].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? end
+        let authorityEnd = b[start..<end].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? end
+        return (start, authorityEnd, end)
     }
 
-    private static func find(_ hay: [UInt8], _ needle: [UInt8], from: Int) -> Int? {
-        guard hay.count >= needle.count else { return nil }
-        var i = from
-        while i + needle.count <= hay.count {
-            if hay[i] == needle[0] && Array(hay[i..<(i + needle.count)]) == needle { return i }
-            i += 1
-        }
-        return nil
+    /// The request line's target from a URL's path and query bytes: "/" at least, and "/" before
+    /// a bare query.
+    private static func requestTarget<S: Collection<UInt8>>(_ pathAndQuery: S) -> String {
+        let target = String(decoding: pathAndQuery, as: UTF8.self)
+        return target.isEmpty || target.utf8.first == UInt8(ascii: "?") ? "/" + target : target
     }
 }
