@@ -371,8 +371,13 @@ import TestSupport
         func basic(_ credentials: String) -> HTTPHeaders { ["Authorization": "Basic " + Data(credentials.utf8).base64EncodedString()] }
         let (right, wrong) = (basic("u:p"), basic("u:x"))
         let runs = try Self.observe { vu, lane, seen in
-            for (step, headers) in [("none", HTTPHeaders()), ("right", right), ("wrong", wrong)] {
-                let r = try await vu.http.get(lane.base + "/basic-auth/u/p", headers: headers, name: step)
+            // The last two carry the credentials in the URL (`u:p@`, `u:x@`), and no name.
+            let inURL = { (userinfo: String) in lane.base.replacingOccurrences(of: "://", with: "://\(userinfo)@") }
+            for (step, base, headers) in [("none", lane.base, HTTPHeaders()), ("right", lane.base, right),
+                                          ("wrong", lane.base, wrong), ("url right", inURL("u:p"), HTTPHeaders()),
+                                          ("url wrong", inURL("u:x"), HTTPHeaders())] {
+                let r = try await vu.http.get(base + "/basic-auth/u/p", headers: headers,
+                                              name: step.hasPrefix("url") ? nil : step)
                 let e = Self.echo(r)
                 seen.add(Self.seen(step, r, r.status == 401
                     ? "challenge=\(r.headers["WWW-Authenticate"] ?? "none")"
@@ -383,7 +388,16 @@ import TestSupport
             let challenge = "challenge=Basic realm=\"Fake Realm\""
             return [Seen(step: "none", status: 401, outcome: "http_status", body: challenge, version: lane.httpVersion),
                     Seen(step: "right", status: 200, outcome: "ok", body: "authenticated=true user=u", version: lane.httpVersion),
-                    Seen(step: "wrong", status: 401, outcome: "http_status", body: challenge, version: lane.httpVersion)]
+                    Seen(step: "wrong", status: 401, outcome: "http_status", body: challenge, version: lane.httpVersion),
+                    Seen(step: "url right", status: 200, outcome: "ok", body: "authenticated=true user=u", version: lane.httpVersion),
+                    Seen(step: "url wrong", status: 401, outcome: "http_status", body: challenge, version: lane.httpVersion)]
+        }
+        // The password is in no name and no target the report shows.
+        for run in runs {
+            let names = run.result.byName.map(\.name)
+            #expect(names.contains("\(run.lane.base.replacingOccurrences(of: "://", with: "://****:****@"))/basic-auth/u/p"), "\(run.lane): \(names)")
+            #expect(!names.contains { $0.contains("u:p@") || $0.contains("u:x@") }, "\(run.lane): \(names)")
+            #expect(run.result.run.targets == [run.lane.base], "\(run.lane): \(run.result.run.targets)")
         }
     }
 }

@@ -24,8 +24,8 @@ import TestSupport
         #expect(result.stats("absolute")?.failures == 0)
         #expect(result.run.targets == [Self.server.base])
         #expect(result.options.baseURL == base, "the result records the base URL the run used")
-        #expect(ResultBuilder.withoutCredentials("https://u:p@h:1/v1?a=b@c") == "https://h:1/v1?a=b@c")
-        #expect(ResultBuilder.withoutCredentials("http://h/x@y") == "http://h/x@y")
+        #expect(URLCredentials.removed(from: "https://u:p@h:1/v1?a=b@c") == "https://h:1/v1?a=b@c")
+        #expect(URLCredentials.removed(from: "http://h/x@y") == "http://h/x@y")
 
         let bad = try? runLoad(Options(scenarios: ["s": .sharedIterations(vus: 1, iterations: 1)], baseURL: "127.0.0.1:8080")) { _ in }
         #expect(bad == nil, "a base URL without a scheme is a configuration error")

@@ -21,6 +21,30 @@ import Testing
         #expect(v6.host == "::1")
         #expect(v6.hostHeader == "[::1]:9000")
         #expect(HTTPTarget("http://user:pw@host:81/")?.host == "host")
+        #expect(HTTPTarget("http://user:pw@host:81/")?.userinfo == "user:pw")
+        #expect(HTTPTarget("http://a@b:c%40d@host/x@y")?.userinfo == "a@b:c%40d")
+        #expect(HTTPTarget("http://host/x@y")?.userinfo == nil)
+    }
+
+    /// A URL's `user:password@` becomes Basic authorization, and is masked or left out wherever
+    /// swiftload writes a URL.
+    @Test func credentialsInTheURL() {
+        #expect(URLCredentials.basicAuthorization("u:p") == "Basic dTpw")
+        #expect(URLCredentials.basicAuthorization("u%40x:p%3Aq") == "Basic dUB4OnA6cQ==")   // u@x:p:q
+        #expect(URLCredentials.basicAuthorization("token") == "Basic dG9rZW46")             // token:
+        #expect(URLCredentials.removed(from: "https://u:p@h:1/v1?a=b@c") == "https://h:1/v1?a=b@c")
+        #expect(URLCredentials.removed(from: "http://h/a@b") == "http://h/a@b")
+        #expect(URLCredentials.masked("http://u:p@h/a") == "http://****:****@h/a")
+        #expect(URLCredentials.masked("http://u@h") == "http://****@h")
+        #expect(URLCredentials.masked("http://h/a@b") == "http://h/a@b")
+        #expect(Request(url: "http://u:p@h/items?token=x@y").metricName == "http://****:****@h/items")
+        #expect(Request(url: "http://h/users/a@b.c?x").metricName == "http://h/users/a@b.c")
+        #expect(RequestPipeline.origin(of: "http://u:p@h:8/a") == "http://h:8")
+        #expect(HeaderPolicy.fields([:], bodyCount: 0, contentType: nil, cookie: nil, authorization: "Basic dTpw",
+                                    userAgent: "x").map { $0.fields.map(\.name) } == .success(["User-Agent", "Accept", "Authorization"]))
+        #expect(HeaderPolicy.fields(["authorization": "Bearer t"], bodyCount: 0, contentType: nil, cookie: nil,
+                                    authorization: "Basic dTpw", userAgent: "x").map { $0.fields.map(\.value) }
+                == .success(["Bearer t", "x", "*/*"]))
     }
 
     @Test(arguments: ["", "127.0.0.1:8080/", "ftp://x/", "http://", "http://:80/", "http://h:0/", "http://h:70000/",

@@ -89,7 +89,7 @@ import Testing
         #expect(ErrorClass.grpc(.notFound).label == "gRPC NOT_FOUND")
         #expect(GRPCCall.httpURL("127.0.0.1:8081") == "http://127.0.0.1:8081")
         #expect(GRPCCall.httpURL("grpcs://h:443/") == "https://h:443")
-        #expect(GRPCCall.percentDecoded("a%20b%3Ac") == "a b:c")
+        #expect(PercentDecoding.decoded("a%20b%3Ac") == "a b:c")
     }
 }
 

@@ -190,16 +190,28 @@ public struct Request: Sendable {
         return url + (url.contains("?") ? "&" : "?") + items
     }
 
-    /// The metrics group: `name`, or the URL without query string and fragment.
+    /// The metrics group: `name`, or the URL without query string and fragment, and with any
+    /// `user:password@` masked as `****:****@` (as k6 names such requests).
     public var metricName: String {
         if let name { return name }
         // Bytes, not Characters: walking a URL Character by Character (grapheme breaking) cost
         // ~12,000 instructions per request, as much as a whole request with a name (callgrind).
         var u = url
+        var sawAt = false
         let cut = u.withUTF8 { b -> String? in
-            guard let i = b.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: b[..<i]), as: UTF8.self)
+            for i in b.indices {
+                switch b[i] {
+                case UInt8(ascii: "?"), UInt8(ascii: "#"):
+                    return String(decoding: UnsafeBufferPointer(rebasing: b[..<i]), as: UTF8.self)
+                case UInt8(ascii: "@"):
+                    sawAt = true
+                default:
+                    continue
+                }
+            }
+            return nil
         }
-        return cut ?? url
+        let name = cut ?? url
+        return sawAt ? URLCredentials.masked(name) : name
     }
 }

@@ -28,7 +28,7 @@ final class RequestNameCap: Sendable {
                 s.admitted.insert(name)
                 return name
             }
-            if s.firstOverflow == nil { s.firstOverflow = (name, url) }
+            if s.firstOverflow == nil { s.firstOverflow = (name, URLCredentials.masked(url)) }
             s.overflowed += 1
             return Self.overflowName
         }

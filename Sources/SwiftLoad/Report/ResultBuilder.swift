@@ -250,17 +250,8 @@ struct ResultBuilder {
         echo.goodput = options.goodput.echo
         // Credentials in the URL (user:password@) are not written, as env values are not.
         echo.baseURL = (try? HTTPSettings.baseURL(options: options, env: Environment.current(overrides: config.env)))
-            .flatMap { $0.map(Self.withoutCredentials) }
+            .flatMap { $0.map(URLCredentials.removed) }
         return echo
-    }
-
-    /// `url` without a `user:password@` part.
-    static func withoutCredentials(_ url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
-        let rest = url[scheme.upperBound...]
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
-        return String(url[..<scheme.upperBound]) + rest[rest.index(after: at)...]
     }
 
     static var libcurlVersion: String {

@@ -121,7 +121,7 @@ enum GRPCCall {
         let code = GRPCStatusCode(rawValue: raw)
         o.grpcStatus = code
         if code != .ok {
-            let message = percentDecoded(s.trailer("grpc-message") ?? s.header("grpc-message") ?? "")
+            let message = PercentDecoding.decoded(s.trailer("grpc-message") ?? s.header("grpc-message") ?? "")
             o.error = RequestError(.grpc(code), message.isEmpty ? code.name : message)
             return nil
         }
@@ -158,7 +158,7 @@ enum GRPCCall {
         if error == nil {
             statusMessage = ""
         } else {
-            statusMessage = stream.flatMap { $0.trailer("grpc-message") ?? $0.header("grpc-message") }.map(percentDecoded)
+            statusMessage = stream.flatMap { $0.trailer("grpc-message") ?? $0.header("grpc-message") }.map { PercentDecoding.decoded($0) }
                 ?? error?.message ?? ""
         }
         return GRPCResponse(
@@ -176,22 +176,5 @@ enum GRPCCall {
         var o = TransferOutcome.failed(error)
         o.grpcStatus = .internal
         return response(o, recording, method: method, pipeline: pipeline, stream: nil)
-    }
-
-    /// grpc-message is percent-encoded (gRPC over HTTP/2, "Responses").
-    static func percentDecoded(_ s: String) -> String {
-        guard s.contains("%") else { return s }
-        var bytes: [UInt8] = []
-        var it = Array(s.utf8)[...]
-        while let b = it.popFirst() {
-            if b == UInt8(ascii: "%"), it.count >= 2,
-               let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(v)
-                it = it.dropFirst(2)
-            } else {
-                bytes.append(b)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

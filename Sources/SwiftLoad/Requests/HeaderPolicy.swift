@@ -8,15 +8,16 @@
 ///   `Host` may be set: it becomes the request's authority (HTTP/1.1 `Host`, HTTP/2
 ///   `:authority`); TLS still names the URL's host.
 /// - Defaults: `User-Agent` (`Options.userAgent`), `Accept: */*`, the body's `Content-Type`,
-///   and the cookie jar's `Cookie`, each only when the script set none.
+///   the cookie jar's `Cookie`, and `Authorization: Basic …` for a URL's `user:password@`
+///   (`URLCredentials`), each only when the script set none.
 enum HeaderPolicy {
     /// The fields to send for `request` (with a body of `bodyCount` bytes), or why it cannot go.
     static func fields(_ headers: HTTPHeaders, bodyCount: Int, contentType: String?, cookie: String?,
-                       userAgent: String) -> Result<(fields: [PreparedRequest.Field], host: String?), RequestError> {
+                       authorization: String? = nil, userAgent: String) -> Result<(fields: [PreparedRequest.Field], host: String?), RequestError> {
         if let problem = problem(in: headers) { return .failure(problem) }
         var out: [PreparedRequest.Field] = []
         out.reserveCapacity(headers.count + 3)
-        var hasUserAgent = false, hasAccept = false, hasContentType = false, hasCookie = false
+        var hasUserAgent = false, hasAccept = false, hasContentType = false, hasCookie = false, hasAuthorization = false
         var host: String?
         for f in headers {
             switch lowerASCII(f.name) {
@@ -26,6 +27,7 @@ enum HeaderPolicy {
             case "accept": hasAccept = true
             case "content-type": hasContentType = true
             case "cookie": hasCookie = true
+            case "authorization": hasAuthorization = true
             default: break
             }
             out.append(PreparedRequest.Field(name: f.name, value: f.value))
@@ -36,6 +38,9 @@ enum HeaderPolicy {
             out.append(PreparedRequest.Field(name: "Content-Type", value: contentType))
         }
         if !hasCookie, let cookie { out.append(PreparedRequest.Field(name: "Cookie", value: cookie)) }
+        if !hasAuthorization, let authorization {
+            out.append(PreparedRequest.Field(name: "Authorization", value: authorization))
+        }
         return .success((out, host))
     }
 

@@ -201,9 +201,10 @@ final class RequestPipeline {
     /// `request` made ready for a transport, and the nanoseconds spent waiting for its name.
     nonisolated(nonsending) private func prepare(_ request: Request, url: String, key: PreparedKey) async -> Result<(PreparedRequest, UInt64), RequestError> {
         let cookie = key.cookie
-        guard let target = target(url) else { return .failure(RequestError(.protocolError, "malformed URL: \(url)")) }
+        guard let target = target(url) else { return .failure(RequestError(.protocolError, "malformed URL: \(URLCredentials.masked(url))")) }
         let policy = HeaderPolicy.fields(request.headers, bodyCount: request.body.bytes.count,
                                          contentType: request.body.contentType, cookie: cookie,
+                                         authorization: target.userinfo.map(URLCredentials.basicAuthorization),
                                          userAgent: settings.userAgent)
         let fields: [PreparedRequest.Field], host: String?
         switch policy {
@@ -219,7 +220,8 @@ final class RequestPipeline {
         let p = PreparedRequest(
             serial: serial, method: request.method.rawValue, isHead: request.method == .head,
             sendsLength: !request.body.bytes.isEmpty || request.method.expectsBody,
-            url: url, target: target, authority: host ?? target.hostHeader, fields: fields,
+            url: target.userinfo == nil ? url : URLCredentials.removed(from: url), target: target,
+            authority: host ?? target.hostHeader, fields: fields,
             body: request.body.bytes, address: address, keepLimit: 0, timeoutNs: 0)
         lastPrepared = PreparedEntry(key, p)
         return .success((p, waited))
@@ -313,8 +315,9 @@ final class RequestPipeline {
         context.recorder.targets.insert(shown)
     }
 
-    /// `scheme://authority` of `url` (the whole string when it has no path).
+    /// `scheme://host:port` of `url`, without `user:password@` (the whole string when it has no path).
     static func origin(of url: String) -> String {
+        let url = URLCredentials.removed(from: url)
         guard let sep = url.range(of: "://") else { return url }
         let rest = url[sep.upperBound...]
         let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex

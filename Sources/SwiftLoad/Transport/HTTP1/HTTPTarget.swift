@@ -12,6 +12,8 @@ struct HTTPTarget: Equatable {
     var requestTarget: String
     /// The Host header value (brackets for IPv6, port when not the default).
     var hostHeader: String
+    /// The authority's `user:password` (as written, percent-encoded), when it has one.
+    var userinfo: String?
     /// Bytes of `scheme://authority` at the start of the URL this was parsed from.
     private(set) var originLength: Int
 
@@ -30,7 +32,10 @@ struct HTTPTarget: Equatable {
         originLength = authorityEnd
         let target = Self.requestTarget(b[authorityEnd..<end])
         var a = authorityStart
-        if let at = b[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) { a = at + 1 }
+        if let at = b[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) {
+            userinfo = String(decoding: b[authorityStart..<at], as: UTF8.self)
+            a = at + 1
+        }
         var hostRange = a..<authorityEnd
         var portRange: Range<Int>?
         if a < authorityEnd && b[a] == UInt8(ascii: "[") {
