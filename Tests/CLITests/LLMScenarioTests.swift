@@ -30,6 +30,16 @@ import TestSupport
         let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
         #expect(html.contains("LLM calls") && html.contains("inter-token latency (per token)"))
 
+        // Two runs compared (here the run with itself): the LLM metrics side by side, unchanged.
+        let cmp = try CLI.run(["report", "\(dir)/r.json", "\(dir)/r.json", "--html", "\(dir)/cmp.html"])
+        #expect(cmp.status == 0, "\(cmp.stderr)")
+        let comparison = try String(contentsOfFile: dir + "/cmp.html", encoding: .utf8)
+        #expect(comparison.contains("<h2>LLM calls</h2>") && comparison.contains("time to first token p99")
+                && comparison.contains("goodput/s") && comparison.contains("Time to first token p99 over time"))
+        let ttftRow = try #require(comparison.components(separatedBy: "<tr><td>time to first token p99</td>").last?
+            .components(separatedBy: "</tr>").first)
+        #expect(ttftRow.contains("(+0.0%)"), "\(ttftRow)")
+
         // Bad goodput input: one line, exit 2.
         let bad = try CLI.run(["run", Paths.packageRoot + "/scenarios/openai_chat.swift", "--goodput", "ttft=1s"])
         #expect(bad.status == 2 && bad.stderr.contains("--goodput \"ttft=1s\""), "\(bad.stderr)")

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Several runs side by side (`swiftload report A.json B.json … --html PATH`): one column per
-/// run with the change against the first, overlaid latency spectra, and throughput and latency
-/// over time on shared axes. The first run is the baseline.
+/// run with the change against the first, overlaid latency spectra, throughput and latency over
+/// time on shared axes, and LLM calls' token timing and goodput when the runs made any. The first
+/// run is the baseline.
 public enum HTMLComparison {
     public struct Run: Sendable {
         public var label: String
@@ -22,6 +23,7 @@ public enum HTMLComparison {
         body += HTMLReport.section("Latency distribution", spectra(runs)
                                    + "<p class=\"note\">All requests of each run, by percentile; the x axis counts nines.</p>")
         body += HTMLReport.section("Over time", "<div class=\"charts\">" + overTime(runs).map { $0.figure() }.joined() + "</div>")
+        if let llm = llmSection(runs) { body += HTMLReport.section("LLM calls", llm) }
         let names = Set(runs.flatMap { $0.result.byName.map(\.name) }).sorted()
         if names.count > 1 || runs.contains(where: { $0.result.byName.count > 1 }) {
             body += HTMLReport.section("By request name", byName(runs, names))
