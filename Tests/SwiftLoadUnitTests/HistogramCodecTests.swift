@@ -26,6 +26,24 @@ import Testing
         #expect(mergedDecoded.min == merged.min)
     }
 
+    /// New histograms are copies of a cached empty one per shape: ranges end at a bucket's top,
+    /// a copy that records leaves the cached one (and other copies) empty, and growing keeps
+    /// every value.
+    @Test func freshHistogramsAreIndependentCopiesOfOneShape() {
+        #expect(LatencyHistogram.latency().highestTrackableValue == 2_047)
+        #expect(PhaseHistogram.shape().highestTrackableValue == 255)
+        #expect(LatencyHistogram.empty(digits: .three, covering: 2_048).highestTrackableValue == 4_095)
+        #expect(LatencyHistogram.empty(digits: .three, covering: 5_000).highestTrackableValue == 8_191)
+        #expect(LatencyHistogram.empty(digits: .three, covering: 1 << 40).highestTrackableValue == LatencyHistogram.highestMicroseconds)
+        var a = LatencyHistogram.latency(), b = LatencyHistogram.latency()
+        a.recordMicroseconds(100)
+        #expect(a.totalCount == 1 && b.totalCount == 0 && LatencyHistogram.latency().totalCount == 0)
+        for v: UInt64 in [1, 900, 2_047, 2_048, 70_000, 3_000_000] { b.recordMicroseconds(v) }
+        #expect(b.totalCount == 6 && b.min == 1 && b.max >= 3_000_000 && b.highestTrackableValue >= 3_000_000)
+        #expect(b.valueAtPercentile(50) == 2_047 && b.count(within: 0...1) == 1)
+        #expect(LatencyHistogram.latency().totalCount == 0 && LatencyHistogram.empty(digits: .three, covering: 3_000_000).totalCount == 0)
+    }
+
     @Test func incompatibleShapesAreNamed() {
         var e = EncodedHistogram(LatencyHistogram.latency())
         e.significantDigits = 4

@@ -14,11 +14,7 @@ struct PhaseHistogram {
     private var made = false
 
     /// An empty phase histogram in the shared phase shape (µs, 2 digits, growing as needed).
-    static func shape() -> LatencyHistogram {
-        var h = LatencyHistogram(lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: .two)
-        h.autoResize = true
-        return h
-    }
+    static func shape() -> LatencyHistogram { LatencyHistogram.empty(digits: .two) }
 
     var totalCount: UInt64 { zeros &+ (values?.totalCount ?? 0) }
 
