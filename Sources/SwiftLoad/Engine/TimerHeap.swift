@@ -14,7 +14,9 @@ struct TimerHeap<Action> {
 
     var isEmpty: Bool { entries.isEmpty }
     var count: Int { entries.count }
-    var nextDeadline: UInt64? { entries.first?.deadline }
+    // `entries[0].deadline`, not `entries.first?.deadline`: `first` copies the whole entry, a
+    // retain and a release of its action, and the loop asks every turn (about once a request).
+    var nextDeadline: UInt64? { entries.isEmpty ? nil : entries[0].deadline }
 
     mutating func insert(deadline: UInt64, _ action: Action) {
         entries.append(Entry(deadline: deadline, sequence: nextSequence, action: action))
@@ -24,7 +26,7 @@ struct TimerHeap<Action> {
 
     /// Removes and returns the earliest action whose deadline is at or before `now`.
     mutating func popDue(now: UInt64) -> Action? {
-        guard let first = entries.first, first.deadline <= now else { return nil }
+        guard !entries.isEmpty, entries[0].deadline <= now else { return nil }
         return popFirst()
     }
 
