@@ -39,7 +39,6 @@ import Testing
         #expect(URLCredentials.masked("http://h/a@b") == "http://h/a@b")
         #expect(Request(url: "http://u:p@h/items?token=x@y").metricName == "http://****:****@h/items")
         #expect(Request(url: "http://h/users/a@b.c?x").metricName == "http://h/users/a@b.c")
-        #expect(RequestPipeline.origin(of: "http://u:p@h:8/a") == "http://h:8")
         #expect(HeaderPolicy.fields([:], bodyCount: 0, contentType: nil, cookie: nil, authorization: "Basic dTpw",
                                     userAgent: "x").map { $0.fields.map(\.name) } == .success(["User-Agent", "Accept", "Authorization"]))
         #expect(HeaderPolicy.fields(["authorization": "Bearer t"], bodyCount: 0, contentType: nil, cookie: nil,

@@ -307,7 +307,7 @@ final class RequestPipeline {
         if same { return }
         let origin = Self.origin(of: url)
         lastOrigin = origin
-        var shown = origin
+        var shown = URLCredentials.removed(from: origin)
         if grpc {
             if shown.hasPrefix("https://") { shown = "grpcs://" + shown.dropFirst(8) }
             else if shown.hasPrefix("http://") { shown = "grpc://" + shown.dropFirst(7) }
@@ -315,9 +315,8 @@ final class RequestPipeline {
         context.recorder.targets.insert(shown)
     }
 
-    /// `scheme://host:port` of `url`, without `user:password@` (the whole string when it has no path).
+    /// `scheme://authority` of `url` (the whole string when it has no path).
     static func origin(of url: String) -> String {
-        let url = URLCredentials.removed(from: url)
         guard let sep = url.range(of: "://") else { return url }
         let rest = url[sep.upperBound...]
         let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex

@@ -56,7 +56,7 @@ extension HTMLComparison {
             + "call's intended start; inter-token latency counts every token.</p>"
     }
 
-    struct LLMRow {
+    private struct LLMRow {
         var label: String
         var value: (LLMStats) -> Double?
         var format: (Double) -> String
