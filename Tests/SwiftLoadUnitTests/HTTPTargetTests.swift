@@ -37,6 +37,11 @@ import Testing
         #expect(URLCredentials.masked("http://u:p@h/a") == "http://****:****@h/a")
         #expect(URLCredentials.masked("http://u@h") == "http://****@h")
         #expect(URLCredentials.masked("http://h/a@b") == "http://h/a@b")
+        #expect(URLCredentials.removed(from: "https://u:p@h:1#x@y") == "https://h:1#x@y")
+        // The origin compared per request keeps the URL's spelling; only the target shown drops it.
+        #expect(RequestPipeline.origin(of: "http://u:p@h:8/a?b") == "http://u:p@h:8")
+        #expect(RequestPipeline.origin(of: "http://h?x") == "http://h" && RequestPipeline.origin(of: "http://h#f") == "http://h")
+        #expect(RequestPipeline.origin(of: "no-scheme/a") == "no-scheme/a")
         #expect(Request(url: "http://u:p@h/items?token=x@y").metricName == "http://****:****@h/items")
         #expect(Request(url: "http://h/users/a@b.c?x").metricName == "http://h/users/a@b.c")
         #expect(HeaderPolicy.fields([:], bodyCount: 0, contentType: nil, cookie: nil, authorization: "Basic dTpw",

@@ -317,10 +317,8 @@ final class RequestPipeline {
 
     /// `scheme://authority` of `url` (the whole string when it has no path).
     static func origin(of url: String) -> String {
-        guard let sep = url.range(of: "://") else { return url }
-        let rest = url[sep.upperBound...]
-        let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        return String(url[..<end])
+        guard let (_, authorityEnd, _) = HTTPTarget.layout(Array(url.utf8)) else { return url }
+        return String(decoding: url.utf8.prefix(authorityEnd), as: UTF8.self)
     }
 
     /// The address for `target` and the nanoseconds spent waiting for it: the last endpoint's

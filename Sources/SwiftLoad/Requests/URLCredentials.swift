@@ -11,11 +11,12 @@ enum URLCredentials {
     /// `url` cut around its userinfo: up to `://`, the userinfo (without '@'), and the rest
     /// from the host on. Nil when the authority has no '@'.
     static func parts(of url: String) -> (scheme: Substring, userinfo: Substring, rest: Substring)? {
-        guard let sep = url.range(of: "://") else { return nil }
-        let rest = url[sep.upperBound...]
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return nil }
-        return (url[..<sep.upperBound], rest[..<at], rest[rest.index(after: at)...])
+        let b = Array(url.utf8)
+        guard let (start, authorityEnd, _) = HTTPTarget.layout(b),
+              let at = b[start..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        let u = url.utf8
+        let s = u.index(u.startIndex, offsetBy: start), a = u.index(u.startIndex, offsetBy: at)
+        return (url[..<s], url[s..<a], url[u.index(after: a)...])
     }
 
     /// `url` without its `user:password@`.

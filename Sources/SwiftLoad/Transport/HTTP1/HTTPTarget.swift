@@ -90,8 +90,9 @@ struct HTTPTarget: Equatable {
     }
 
     /// Where a URL's parts lie, as byte offsets: the authority's start (after `://`) and end, and
-    /// the end of the URL before any fragment. Nil without `://`.
-    private static func layout<B: RandomAccessCollection<UInt8>>(_ b: B) -> (authorityStart: Int, authorityEnd: Int, end: Int)?
+    /// the end of the URL before any fragment. Nil without `://`. The one place this rule lives:
+    /// the parse, the report's origins and `URLCredentials` all read a URL's authority through it.
+    static func layout<B: RandomAccessCollection<UInt8>>(_ b: B) -> (authorityStart: Int, authorityEnd: Int, end: Int)?
     where B.Index == Int {
         guard b.count >= 3,
               let sep = (0...(b.count - 3)).first(where: { b[$0] == 0x3A && b[$0 + 1] == 0x2F && b[$0 + 2] == 0x2F })
