@@ -4,7 +4,7 @@ import TestSupport
 
 /// The CI recipe of docs/ci.md, run locally: start a target, run scenarios/regression_gate.swift,
 /// compare against a baseline. A target made 30 % slower must fail the gate; an unchanged one
-/// must pass it in at least 19 of 20 repetitions. Plus `compare`'s bad input and outputs.
+/// must pass it in at least 9 of 10 repetitions. Plus `compare`'s bad input and outputs.
 @Suite(.serialized) struct RegressionGateTests {
     static let gate = Paths.packageRoot + "/scenarios/regression_gate.swift"
 
@@ -52,21 +52,22 @@ import TestSupport
         #expect(json?["exitCode"] as? Int == 99)
         #expect((json?["rows"] as? [[String: Any]])?.first?["verdict"] as? String == "regression")
 
-        // Twenty comparisons of two runs of the unchanged target (21 runs, each compared with the
-        // one before it): the gate may cry wolf at most once.
+        // Ten comparisons of two runs of the unchanged target (11 runs, each compared with the
+        // one before it): the gate may cry wolf at most once. (Twenty, as docs/ci.md measured,
+        // cost two more minutes of every test run for little more certainty.)
         var passes = 0
         var changes: [String] = []
         try Self.run(server, into: dir + "/run0.json")
-        for i in 1...20 {
+        for i in 1...10 {
             try Self.run(server, into: dir + "/run\(i).json")
             let r = try Self.compare([dir + "/run\(i - 1).json", dir + "/run\(i).json", "--max-regression", "p(99)=10%"])
             #expect(r.status == 0 || r.status == 99, "\(r.stderr)")
             if r.status == 0 { passes += 1 }
             changes.append(r.stdout.split(separator: "\n").first { $0.hasPrefix("api ") }.map(String.init) ?? "?")
         }
-        print("regression gate, unchanged target: \(passes) of 20 comparisons passed (false alarms: \(20 - passes))")
+        print("regression gate, unchanged target: \(passes) of 10 comparisons passed (false alarms: \(10 - passes))")
         for c in changes { print("  \(c)") }
-        #expect(passes >= 19, "false alarms: \(20 - passes) of 20\n\(changes.joined(separator: "\n"))")
+        #expect(passes >= 9, "false alarms: \(10 - passes) of 10\n\(changes.joined(separator: "\n"))")
     }
 
     @Test func badInputExitsWithTwoAndOneLine() throws {
@@ -157,7 +158,7 @@ import TestSupport
         let p99 = try #require(((result?["requests"] as? [String: Any])?["duration"] as? [String: Any])?["p99"] as? Double)
         // HdrHistogram's own reader: every request of the run, in about one histogram a second.
         let read = try CLI.run([Paths.fixtures + "/read_hlog.py", dir + "/current.hlog"], executable: try Paths.testPython())
-        let log = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any], "\(read.stderr)")
+        let log = try #require((try? JSONSerialization.jsonObject(with: Data(read.stdout.utf8))) as? [String: Any], "\(read.stderr)")
         #expect(log["count"] as? Int == requests, "\(log) vs \(requests) requests")
         #expect((3...5).contains(log["intervals"] as? Int ?? 0), "\(log)")
         // The same buckets: HdrHistogram's p99 is the result's p99 (µs vs ms).

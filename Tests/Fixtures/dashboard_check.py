@@ -6,11 +6,15 @@ from anywhere but the dashboard itself.
 
     dashboard_check.py URL PORT
 
-Prints one JSON object. Chromium is stopped by its PID.
+Chromium starts first and the page opens as soon as the dashboard answers, so the check can be
+started before the run and see it from its first second. Prints one JSON object. Chromium is
+stopped by its PID.
 """
 import json
+import signal
 import sys
 import time
+import urllib.request
 
 from websocket import create_connection
 
@@ -30,6 +34,15 @@ PROBE = """JSON.stringify({
 def main(url, port):
     proc, profile, ws_url = chromium.launch(port)
     try:
+        answered, deadline = False, time.time() + 60
+        while not answered and time.time() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    answered = True
+            except OSError:
+                time.sleep(0.1)
+        if not answered:
+            sys.exit(f"the dashboard at {url} did not answer in 60 s")
         ws = create_connection(ws_url, timeout=30, suppress_origin=True)
         ids, errors = iter(range(1, 100_000)), []
 
@@ -58,10 +71,22 @@ def main(url, port):
         for domain in ("Runtime", "Network", "Page"):
             call(domain + ".enable")
         call("Page.navigate", url=url)
+        # On a loaded machine the page may still be loading when navigate returns: wait for it,
+        # so the first probe does not read a document without the tiles.
+        loaded, deadline = False, time.time() + 30
+        while time.time() < deadline and not loaded:
+            m = json.loads(ws.recv())
+            note(m)
+            loaded = m.get("method") == "Page.loadEventFired"
+        if not loaded:
+            errors.append("the page did not finish loading in 30 s")
         samples, page, deadline = [], None, time.time() + 90
-        while time.time() < deadline:
+        while loaded and time.time() < deadline:
             time.sleep(0.5)
-            page = json.loads(call("Runtime.evaluate", expression=PROBE, returnByValue=True)["result"]["value"])
+            value = call("Runtime.evaluate", expression=PROBE, returnByValue=True).get("result", {}).get("value")
+            if value is None:  # the tiles are not there (yet): not a sample
+                continue
+            page = json.loads(value)
             samples.append(page["requests"])
             if page["final"] and page["report"]:
                 break
@@ -72,4 +97,6 @@ def main(url, port):
 
 
 if __name__ == "__main__":
+    # A test that gives up sends SIGTERM: exit through `finally`, which stops Chromium.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     main(sys.argv[1], int(sys.argv[2]))
