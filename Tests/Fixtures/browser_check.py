@@ -69,13 +69,7 @@ def main(report, port, screenshot=None):
         for domain in ("Runtime", "Log", "Network", "Page"):
             call(domain + ".enable")
         call("Page.navigate", url="file://" + os.path.abspath(report))
-        loaded = False
-        deadline = time.time() + 30
-        while time.time() < deadline and not loaded:
-            msg = json.loads(ws.recv())
-            note(msg)
-            loaded = msg.get("method") == "Page.loadEventFired"
-        if not loaded:
+        if not chromium.wait_for_load(ws, note):
             errors.append("the page did not finish loading in 30 s")
         settle = time.time() + 0.5
         ws.settimeout(0.1)

@@ -34,6 +34,18 @@ def launch(port):
     sys.exit("chromium did not open its DevTools port")
 
 
+def wait_for_load(ws, note, seconds=30):
+    """Reads the DevTools events of a page being navigated, passing each to `note`, until its load
+    event: True, or False when `seconds` pass without one."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        msg = json.loads(ws.recv())
+        note(msg)
+        if msg.get("method") == "Page.loadEventFired":
+            return True
+    return False
+
+
 def stop(proc, profile):
     """Stops Chromium by its PID and removes its profile."""
     proc.terminate()

@@ -73,11 +73,7 @@ def main(url, port):
         call("Page.navigate", url=url)
         # On a loaded machine the page may still be loading when navigate returns: wait for it,
         # so the first probe does not read a document without the tiles.
-        loaded, deadline = False, time.time() + 30
-        while time.time() < deadline and not loaded:
-            m = json.loads(ws.recv())
-            note(m)
-            loaded = m.get("method") == "Page.loadEventFired"
+        loaded = chromium.wait_for_load(ws, note)
         if not loaded:
             errors.append("the page did not finish loading in 30 s")
         samples, page, deadline = [], None, time.time() + 90
