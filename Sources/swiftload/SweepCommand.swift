@@ -105,6 +105,13 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
+        // `exit` skips every pending `defer`: the scratch folder is removed before it.
+        let code = try sweep()
+        Foundation.exit(code)
+    }
+
+    /// Runs the sweep and writes its reports; returns the exit code.
+    private func sweep() throws -> Int32 {
         let thresholds = try slos.map { slo in
             do { return try SweepSLO.threshold(slo) } catch { throw CLIError("--slo \(slo): \(error)") }
         }
@@ -185,7 +192,7 @@ struct SweepCommand: ParsableCommand {
             do { try AtomicFile.write(data, to: o.path) } catch { throw CLIError("\(error)", code: 1) }
             FileHandle.standardError.write(Data("wrote \(o.format) sweep: \(o.path)\n".utf8))
         }
-        Foundation.exit(Int32(result.exitCode))
+        return Int32(result.exitCode)
     }
 
     static func rateText(_ r: Double) -> String { String(format: r >= 100 ? "%.0f" : "%.3g", r) }

@@ -45,6 +45,8 @@ import TestSupport
         #expect((scenario["iterations"] as? Int ?? 0) + (scenario["droppedIterations"] as? Int ?? 0) == 300)
         #expect((result["run"] as? [String: Any])?["mergedSegments"] as? [String] == ["1/2", "2/2"])
         #expect(run.stderr.contains("segments 1..2 ready"), "\(run.stderr.suffix(2000))")
+        // Each segment unpacked the bundle (over 100 MB) and must have removed it.
+        #expect(Self.leftovers(cluster) == [])
 
         // The same test with one segment killed halfway: the merge refuses to call it whole.
         let pids = Paths.temporaryDirectory("ray-pids")
@@ -65,5 +67,12 @@ import TestSupport
         #expect(cut.stderr.contains("segment 2/2: exit -9, no result"), "\(cut.stderr.suffix(3000))")
         #expect(cut.stderr.contains("segments are missing"), "\(cut.stderr.suffix(3000))")
         #expect(!FileManager.default.fileExists(atPath: out2 + "/merged.json"))
+        #expect(Self.leftovers(cluster) == [], "the killed segment's bundle stays behind")
+    }
+
+    /// The segments' folders still in the nodes' temp folder.
+    static func leftovers(_ cluster: RayCluster) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: cluster.workerTempDir)) ?? [])
+            .filter { $0.hasPrefix("swiftload-segment-") }
     }
 }

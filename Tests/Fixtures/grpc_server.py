@@ -26,6 +26,7 @@ its parent is gone.
 """
 import asyncio
 import os
+import shutil
 import signal
 import struct
 import sys
@@ -47,6 +48,9 @@ def load_stubs():
     sys.path.insert(0, out)
     import open_inference_pb2
     import open_inference_pb2_grpc
+    # Loaded: the generated files are not needed any more.
+    sys.path.remove(out)
+    shutil.rmtree(out, ignore_errors=True)
     return open_inference_pb2, open_inference_pb2_grpc
 
 

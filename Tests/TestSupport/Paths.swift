@@ -35,10 +35,32 @@ public enum Paths {
         return python
     }
 
-    /// A new empty temporary folder.
+    /// A new empty temporary folder, inside this test process's own folder (`scratchRoot`).
     public static func temporaryDirectory(_ name: String = "swiftload-test") -> String {
-        let dir = NSTemporaryDirectory() + "\(name)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let dir = scratchRoot + "/\(name)-\(UUID().uuidString.prefix(8))"
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
+    }
+
+    /// Where this process's temporary folders go: removed when the process exits, and by the
+    /// next test process if this one died first (servers' logs and documents, compiled
+    /// scenarios and reports come to gigabytes over a few runs of the suite).
+    static let scratchRoot: String = {
+        let prefix = "swiftload-tests-"
+        let tmp = NSTemporaryDirectory()
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [] where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: tmp + entry)
+        }
+        let root = tmp + prefix + String(getpid())
+        try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        atexit { Paths.removeScratchRoot() }
+        return root
+    }()
+
+    private static func removeScratchRoot() {
+        if ProcessInfo.processInfo.environment["SWIFTLOAD_KEEP_TEST_FILES"] == nil {
+            try? FileManager.default.removeItem(atPath: scratchRoot)
+        }
     }
 }

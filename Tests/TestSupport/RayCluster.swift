@@ -13,6 +13,8 @@ public final class RayCluster: @unchecked Sendable {
     private let head: ChildProcess
     private let worker: ChildProcess
     public let tempDir: String
+    /// The nodes' TMPDIR, inherited by their workers: where the segments unpack their bundles.
+    public let workerTempDir: String
 
     public static var venv: String { Paths.packageRoot + "/.venv-ray" }
 
@@ -24,7 +26,8 @@ public final class RayCluster: @unchecked Sendable {
         }
         // Ray's socket paths must stay short (AF_UNIX limit): a short folder of our own.
         tempDir = "/tmp/rayt-\(getpid())-\(Int.random(in: 1000...9999))"
-        try FileManager.default.createDirectory(atPath: tempDir, withIntermediateDirectories: true)
+        workerTempDir = tempDir + "/tmp"
+        try FileManager.default.createDirectory(atPath: workerTempDir, withIntermediateDirectories: true)
         let gcs = Ports.free()
         address = "127.0.0.1:\(gcs)"
         func ports(_ node: String) -> [String] {
@@ -34,7 +37,7 @@ public final class RayCluster: @unchecked Sendable {
              "--runtime-env-agent-port", String(Ports.free()), "--metrics-export-port", String(Ports.free()),
              "--worker-port-list", (0..<16).map { _ in String(Ports.free()) }.joined(separator: ",")]
         }
-        let env = ["RAY_USAGE_STATS_ENABLED": "0"]
+        let env = ["RAY_USAGE_STATS_ENABLED": "0", "TMPDIR": workerTempDir]
         let logs = Paths.temporaryDirectory("ray")
         head = try ChildProcess("/usr/bin/setsid", ["--wait", ray, "start", "--head", "--block", "--port", String(gcs),
                                                     "--include-dashboard=false", "--dashboard-port", String(Ports.free()), "--temp-dir", tempDir] + ports("head"),

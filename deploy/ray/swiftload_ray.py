@@ -19,6 +19,7 @@ import argparse
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -54,7 +55,14 @@ class Segment:
         return os.uname().nodename
 
     def run(self, start_at, extra, pid_dir):
-        """Runs the segment; returns its exit code, its result (JSON text or None) and stderr."""
+        """Runs the segment; returns its exit code, its result (JSON text or None) and stderr.
+        The unpacked bundle (over 100 MB with its runtime) is removed afterwards, whatever happened."""
+        try:
+            return self._run(start_at, extra, pid_dir)
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _run(self, start_at, extra, pid_dir):
         out = os.path.join(self.dir, "result.json")
         segment = f"{self.index}/{self.count}"
         command = [os.path.join(self.dir, "bundle", "run"), "-q", "--segment", segment,
