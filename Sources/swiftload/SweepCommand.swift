@@ -119,6 +119,9 @@ struct SweepCommand: ParsableCommand {
         do { try ReportWriter.preflight(outputs.map(\.path)) } catch { throw CLIError("\(error)") }
         let layout = try SupportLayout.locate()
         let binary = try ScriptCompiler(layout: layout, quiet: quiet).binary(for: script, rebuild: false)
+        // From here Ctrl-C and SIGTERM are passed to the window under way, and the sweep writes
+        // the steps it finished (while compiling they stop it at once: nothing is measured yet).
+        StopSignals.install()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("swiftload-sweep-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -134,9 +137,12 @@ struct SweepCommand: ParsableCommand {
         var rate: Double? = search.first
         var windowNumber = 0
         var generatorLimitedAt: Double?
+        var stopSignal: Int32?
         rates: while let r = rate {
             var results: [RunResult] = []
             while !judge.isDone(results, rate: concurrency ? nil : r) {
+                if stopSignal == nil { stopSignal = StopSignals.take() }
+                if stopSignal != nil { break rates }
                 windowNumber += 1
                 let path = "\(scratch)/window-\(windowNumber).json"
                 var config = RunConfig(scriptPath: script)
@@ -151,11 +157,12 @@ struct SweepCommand: ParsableCommand {
                 config.goodput = goodput
                 config.quiet = true
                 config.outputs = [OutputSpec(format: "json", path: path)]
-                let code = try Self.runWindow(binary: binary, script: script, config: config)
+                let code = try Self.runWindow(binary: binary, script: script, config: config) { stopSignal = stopSignal ?? $0 }
                 if code == LoadRunner.ExitCode.interrupted || code == LoadRunner.ExitCode.terminated {
-                    FileHandle.standardError.write(Data("sweep interrupted: writing the steps measured so far\n".utf8))
-                    break rates
+                    // The window was cut short (by the signal passed on, or one sent to it alone).
+                    stopSignal = stopSignal ?? (code == LoadRunner.ExitCode.terminated ? SIGTERM : SIGINT)
                 }
+                if stopSignal != nil { break rates }
                 guard let result = try? ResultFile.read(path) else {
                     throw CLIError("the run at \(concurrency ? "\(Int(r)) VUs" : Self.rateText(r) + "/s") ended with exit code \(code) and no result", code: code == 2 ? 2 : 1)
                 }
@@ -179,6 +186,11 @@ struct SweepCommand: ParsableCommand {
                                  lowestFailingRate: search.lowestFail, steps: steps,
                                  exitCode: search.highestPass != nil ? 0 : LoadRunner.ExitCode.thresholdsFailed)
         result.generatorLimitedAt = generatorLimitedAt
+        if let stopSignal {
+            FileHandle.standardError.write(Data("sweep interrupted: writing the steps measured so far\n".utf8))
+            result.interruptedBy = stopSignal == SIGTERM ? "SIGTERM" : "SIGINT"
+            result.exitCode = stopSignal == SIGTERM ? LoadRunner.ExitCode.terminated : LoadRunner.ExitCode.interrupted
+        }
         FileHandle.standardOutput.write(Data(SweepReport.console(result).utf8))
         for o in outputs {
             let data: Data
@@ -197,8 +209,9 @@ struct SweepCommand: ParsableCommand {
 
     static func rateText(_ r: Double) -> String { String(format: r >= 100 ? "%.0f" : "%.3g", r) }
 
-    /// Runs one window as a child process and returns its exit code.
-    static func runWindow(binary: String, script: String, config: RunConfig) throws -> Int {
+    /// Runs one window as a child process and returns its exit code; a stop signal taken
+    /// meanwhile is passed on to the window and to `onSignal`.
+    static func runWindow(binary: String, script: String, config: RunConfig, onSignal: (Int32) -> Void) throws -> Int {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = [script]
@@ -214,9 +227,18 @@ struct SweepCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: log) }
         p.standardError = try? FileHandle(forWritingTo: log)
         do { try p.run() } catch { throw CLIError("cannot start the compiled scenario: \(error.localizedDescription)", code: 1) }
-        p.waitUntilExit()
+        // Foundation starts the window in a process group of its own, so a Ctrl-C at the
+        // terminal reaches the sweep alone and the window gets it once, from here.
+        while p.isRunning {
+            if let s = StopSignals.take() {
+                kill(p.processIdentifier, s)
+                onSignal(s)
+            }
+            usleep(20_000)
+        }
         let code = Int(p.terminationStatus)
-        if ![LoadRunner.ExitCode.ok, LoadRunner.ExitCode.thresholdsFailed, LoadRunner.ExitCode.tainted].contains(code),
+        if ![LoadRunner.ExitCode.ok, LoadRunner.ExitCode.thresholdsFailed, LoadRunner.ExitCode.tainted,
+             LoadRunner.ExitCode.interrupted, LoadRunner.ExitCode.terminated].contains(code),
            let text = try? String(contentsOf: log, encoding: .utf8) {
             FileHandle.standardError.write(Data(text.utf8))
         }

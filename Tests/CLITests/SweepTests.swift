@@ -137,6 +137,51 @@ import TestSupport
         #expect(left == [])
     }
 
+    /// Ctrl-C (SIGINT to the sweep's process group, as a terminal sends it) or SIGTERM to the
+    /// sweep alone, during a window: the window ends as a run does, and the sweep writes the
+    /// steps it finished, says it was interrupted, exits 130 or 143, and leaves no window running
+    /// and no scratch folder.
+    @Test(arguments: [(SIGINT, true, Int32(130), "SIGINT"), (SIGTERM, false, Int32(143), "SIGTERM")])
+    func aSignalEndsTheSweepWithTheStepsItFinished(_ sig: Int32, _ toGroup: Bool, _ code: Int32, _ name: String) throws {
+        let (server, port) = try Self.serialServer("serial-signal")
+        defer { server.stop() }
+        let script = try CLI.writeScenario(Self.scenario)
+        let dir = Paths.temporaryDirectory("sweep-signal")
+        let tmp = Paths.temporaryDirectory("sweep-signal-tmp")
+        let sweep = try CLI.start(["sweep", script, "--slo", "p(99)<50ms", "--from", "25", "--to", "400", "--window", "1s",
+                                   "--windows", "2", "--stable", "1", "--workers", "1",
+                                   "-e", "TARGET=http://127.0.0.1:\(port)", "-o", "json=\(dir)/sweep.json"],
+                                  environment: ["TMPDIR": tmp])
+        defer { sweep.stop() }
+        // The first step is done (its line printed); the next one's window is under way.
+        let deadline = Date().addingTimeInterval(120)
+        while !sweep.stderr.contains("/s: p99") && sweep.process.isRunning && Date() < deadline { usleep(50_000) }
+        try #require(sweep.stderr.contains("/s: p99"), "\(sweep.stderr)")
+        usleep(400_000)
+        if toGroup {
+            try #require(getpgid(sweep.pid) == sweep.pid, "the sweep does not lead its own process group")
+            kill(-sweep.pid, sig)
+        } else {
+            kill(sweep.pid, sig)
+        }
+        #expect(sweep.wait(timeout: 30) == code, "\(sweep.stderr)\n\(sweep.stdout)")
+        #expect(sweep.stderr.contains("sweep interrupted"), "\(sweep.stderr)")
+        #expect(sweep.stdout.contains("interrupted (\(name))"), "\(sweep.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/sweep.json"))) as? [String: Any])
+        #expect(json["interruptedBy"] as? String == name)
+        #expect(json["exitCode"] as? Int == Int(code))
+        let steps = try #require(json["steps"] as? [[String: Any]])
+        #expect(steps.count >= 1 && steps.allSatisfy { ($0["rate"] as? Double ?? 0) > 0 }, "\(steps.count) steps")
+        // No window outlives the sweep (each has the sweep's TMPDIR in its environment), and
+        // the scratch folder is gone.
+        let windows = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { pid in
+            guard Int32(pid) != nil, let env = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
+            return String(decoding: env, as: UTF8.self).split(separator: "\0").contains { $0 == "TMPDIR=\(tmp)" }
+        }
+        #expect(windows == [], "windows still running")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).filter { $0.hasPrefix("swiftload-sweep-") } == [])
+    }
+
     @Test(arguments: [(["--slo", "p(99)<"], "--slo p(99)<"), ([] as [String], "at least one --slo"),
                       (["--slo", "p(99)<5ms", "--from", "0"], "--from and --to"),
                       (["--slo", "p(99)<5ms", "--stable", "9"], "--stable"),

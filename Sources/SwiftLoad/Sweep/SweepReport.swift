@@ -35,6 +35,9 @@ public enum SweepReport {
                        + "the answer is a lower bound; give the generator more workers or machines (--segment)")
         }
         if s.steps.contains(where: { !$0.stable }) { out.append("  * windows did not agree within the tolerance before the cap") }
+        if let signal = s.interruptedBy {
+            out.append("  interrupted (\(signal)): the answer covers only the steps above; the window under way was left out")
+        }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -68,6 +71,9 @@ public enum SweepReport {
             + (s.lowestFailingRate.map { " · fails at \(HTML.escape(closed ? "\(Int($0)) VUs" : NumberFormat.rate($0) + "/s"))" } ?? "") + "</p>"
         if let g = s.generatorLimitedAt {
             body += "<p class=\"note\">The generator limited the sweep at \(HTML.escape(closed ? "\(Int(g)) VUs" : NumberFormat.rate(g) + "/s")): that step is discarded and the answer is a lower bound.</p>"
+        }
+        if let signal = s.interruptedBy {
+            body += "<p class=\"note\">Interrupted (\(HTML.escape(signal))): the answer covers only the steps shown; the window under way was left out.</p>"
         }
         body += HTMLReport.section("The curve", latency.figure() + throughput.figure()
                                    + "<p class=\"note\">The dotted vertical line marks the highest passing \(closed ? "VU count" : "rate").</p>")

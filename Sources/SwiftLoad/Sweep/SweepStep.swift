@@ -42,7 +42,10 @@ public struct SweepResult: Codable, Sendable {
     /// value is then a lower bound); nil when it never did.
     public var generatorLimitedAt: Double?
     public var steps: [SweepStep]
-    /// 0 when a rate met the SLOs, 99 when none did.
+    /// "SIGINT" or "SIGTERM" when a signal cut the sweep short: the steps are those finished
+    /// (the window under way is left out), and the answer covers only them.
+    public var interruptedBy: String?
+    /// 0 when a rate met the SLOs, 99 when none did; 130 (SIGINT) or 143 (SIGTERM) when cut short.
     public var exitCode: Int
 
     public init(script: String, slos: [String], mode: String = "rate", highestPassingRate: Double?, lowestFailingRate: Double?,
