@@ -29,6 +29,25 @@ import TestSupport
         #expect(full >= 2, "\(perConnection)")
         #expect(result.http2.goaways == full, "\(perConnection)")
         #expect(perConnection.count <= full + 2, "\(perConnection)")
+        // The run closed its connections: this process holds none to nginx any more.
+        #expect(Self.connections(toPort: nginx.h2cPort) == 0)
+    }
+
+    /// TCP connections this process has open to `port` on loopback (its socket descriptors
+    /// matched against /proc/net/tcp).
+    static func connections(toPort port: Int) -> Int {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        let inodes = Set(fds.compactMap { fd -> String? in
+            guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + fd),
+                  link.hasPrefix("socket:[") else { return nil }
+            return String(link.dropFirst(8).dropLast())
+        })
+        let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+        let remote = ":" + String(format: "%04X", port)
+        return table.split(separator: "\n").dropFirst().filter { line in
+            let f = line.split(separator: " ")
+            return f.count > 9 && f[2].hasSuffix(remote) && inodes.contains(String(f[9]))
+        }.count
     }
 
     @Test func http2OverTLSNegotiatesH2AndVerifiesCertificates() throws {

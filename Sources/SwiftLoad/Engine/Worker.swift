@@ -84,6 +84,8 @@ final class Worker: DeadlineSource, @unchecked Sendable {
             for vu in runner.vus { vu.close() }
         }
         mailbox.post(snapshot(final: true))
+        // After the snapshot, which reads the HTTP/2 client's counts.
+        context.closeSharedConnections()
     }
 
     /// Called by a runner whose VUs have all exited; stops the loop once every runner is done.
