@@ -10,7 +10,7 @@ set -u
 swiftload=$1 k6=$2
 DURATION=${DURATION:-8} VUS=${VUS:-50} ROUNDS=${ROUNDS:-3} PORT=${GRPC_PORT:-19190}
 cd "$(dirname "$0")/.."
-dir=$(mktemp -d)
+dir=$(mktemp -d); chmod 755 "$dir"   # nginx's workers run as nobody when started as root
 trap 'kill $(cat "$dir/nginx.pid" 2>/dev/null) 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 mkdir -p "$dir/www"
 # The reply MLServer 1.7.1 sent for iris (model_name, version, output "predict" = [0]), framed.

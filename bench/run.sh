@@ -89,7 +89,7 @@ cardinality)
   echo
   echo "| distinct URLs | requests | vs 10 URLs | peak RSS (MB) | wall s | name-cap warning |"
   echo "|---|---|---|---|---|---|"
-  dir=$(mktemp -d)
+  dir=$(mktemp -d); chmod 755 "$dir"   # nginx's workers run as nobody when started as root
   port=${CARD_PORT:-18090}
   cat > "$dir/nginx.conf" <<CONF
 worker_processes 1; daemon on; pid $dir/nginx.pid; error_log $dir/nginx.err warn;
@@ -120,7 +120,7 @@ sse)
   echo
   echo "| row | VUs | requests | events | client CPU s | per client CPU-second |"
   echo "|---|---|---|---|---|---|"
-  dir=$(mktemp -d)
+  dir=$(mktemp -d); chmod 755 "$dir"   # nginx's workers run as nobody when started as root
   port=${SSE_PORT:-18091}
   mkdir -p "$dir/www/v1/chat"
   python3 - "$dir/www" <<'PY'

@@ -7,7 +7,7 @@ scripts/deps.sh
 swift build -c release
 bin=$(swift build -c release --show-bin-path)
 
-dir=$(mktemp -d)
+dir=$(mktemp -d); chmod 755 "$dir"   # nginx's workers run as nobody when started as root
 port=$(python3 -c '
 import socket
 for p in range(18080, 18180):
