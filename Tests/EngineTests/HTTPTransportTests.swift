@@ -202,7 +202,7 @@ import TestSupport
         // A body of many TLS records arrives whole: OpenSSL reads ahead, and what it holds is
         // invisible to epoll, so the reader must drain it.
         let big = [UInt8]((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-        FileManager.default.createFile(atPath: nginx.dir + "/www/big", contents: Data(big))
+        #expect(FileManager.default.createFile(atPath: nginx.dir + "/www/big", contents: Data(big)))
         let bigURL = try #require(nginx.tlsBase) + "/big"
         let sizes = Collected<String>()
         _ = try runLoad(Options(scenarios: ["s": .constantVUs(1, iterations: 3)], insecureSkipTLSVerify: true,

@@ -25,9 +25,13 @@ final class H2Callbacks: @unchecked Sendable {
 
     private static let onHeader: nghttp2_on_header_callback = { _, frame, name, namelen, value, valuelen, _, user in
         guard let frame, let name, let value else { return 0 }
-        connection(user).onHeader(streamID: frame.pointee.hd.stream_id,
-                                  name: UnsafeBufferPointer(start: name, count: namelen),
-                                  value: UnsafeBufferPointer(start: value, count: valuelen))
+        // Called for every header field: the connection is used without the retain and
+        // release `takeUnretainedValue` costs (the session's owner is alive while it runs).
+        Unmanaged<H2Connection>.fromOpaque(user!)._withUnsafeGuaranteedRef {
+            $0.onHeader(streamID: frame.pointee.hd.stream_id,
+                        name: UnsafeBufferPointer(start: name, count: namelen),
+                        value: UnsafeBufferPointer(start: value, count: valuelen))
+        }
         return 0
     }
 

@@ -15,6 +15,12 @@ final class H2Connection: SocketHandler, Flushable {
     enum State { case connecting, handshaking, open, closed }
 
     unowned let pool: H2Pool
+    // unowned(unsafe): the worker's driver outlives its HTTP/2 client, pools and connections
+    // (the worker shuts the client down first); the checked form cost a retain and a release
+    // at each use, several a request.
+    private unowned(unsafe) let driver: SocketDriver
+    /// The test's limit of streams per connection (the pool's).
+    private let maxStreams: Int
     private(set) var state = State.connecting
     private var fd: Int32 = -1
     private var channel: ByteChannel?
@@ -51,6 +57,8 @@ final class H2Connection: SocketHandler, Flushable {
 
     init(pool: H2Pool) {
         self.pool = pool
+        driver = pool.driver
+        maxStreams = pool.maxStreamsPerConnection
     }
 
     deinit {
@@ -58,15 +66,13 @@ final class H2Connection: SocketHandler, Flushable {
         if let session { nghttp2_session_del(session) }
     }
 
-    var driver: SocketDriver { pool.driver }
-
     /// The server's SETTINGS_MAX_CONCURRENT_STREAMS (unlimited until its SETTINGS arrive).
     private var remoteMaxStreams = Int.max
 
     /// Streams this connection can still take now.
     var capacity: Int {
         guard state != .closed && !goingAway else { return 0 }
-        return min(pool.maxStreamsPerConnection, remoteMaxStreams) - active.count - pending.count
+        return min(maxStreams, remoteMaxStreams) - active.count - pending.count
     }
 
     func onSettings() {
@@ -162,10 +168,12 @@ final class H2Connection: SocketHandler, Flushable {
 
     private func submit(_ stream: H2Stream) {
         guard let session else { return }
-        let r = stream.request
-        stream.bytesSent += r.headers.size + r.body.count
-        let id: Int32 = r.headers.withNV { nva in
-            if r.body.isEmpty {
+        // The request's parts, not a copy of it (a copy retains each of its arrays).
+        let headers = stream.request.headers
+        let bodyCount = stream.request.body.count
+        stream.bytesSent += headers.size + bodyCount
+        let id: Int32 = headers.withNV { nva in
+            if bodyCount == 0 {
                 return nghttp2_submit_request(session, nil, nva.baseAddress, nva.count, nil, nil)
             }
             // The body is read by stream id (see H2Callbacks.readBody), not through a pointer.
@@ -183,7 +191,7 @@ final class H2Connection: SocketHandler, Flushable {
         stream.streamID = id
         stream.submittedAt = MonotonicClock.now()
         active[id] = stream
-        if r.isPaced { scheduleRelease(of: stream, at: stream.submittedAt &+ r.intervalNs) }
+        if stream.request.isPaced { scheduleRelease(of: stream, at: stream.submittedAt &+ stream.request.intervalNs) }
         queueFlush()
     }
 

@@ -3,6 +3,9 @@
 /// every connection is full, streams wait in order for a free slot.
 final class H2Pool {
     unowned let client: H2Client
+    /// The worker's socket driver (its client's), held here so each use is not a trip through
+    /// the unowned `client`.
+    let driver: SocketDriver
     let host: String
     let port: Int
     let tls: Bool
@@ -16,6 +19,7 @@ final class H2Pool {
     init(client: H2Client, host: String, port: Int, tls: Bool, address: SocketAddress,
          maxConnections: Int, maxStreamsPerConnection: Int) {
         self.client = client
+        driver = client.driver
         self.host = host
         self.port = port
         self.tls = tls
@@ -23,8 +27,6 @@ final class H2Pool {
         self.maxConnections = max(1, maxConnections)
         self.maxStreamsPerConnection = max(1, maxStreamsPerConnection)
     }
-
-    var driver: SocketDriver { client.driver }
 
     func submit(_ stream: H2Stream) {
         if !place(stream) {
@@ -40,13 +42,19 @@ final class H2Pool {
 
     /// Puts `stream` on a connection, opening one if allowed; false when all are full.
     private func place(_ stream: H2Stream) -> Bool {
-        var best: H2Connection?
-        for c in connections where c.capacity > 0 {
-            if best == nil || c.load < best!.load { best = c }
+        // The least loaded connection with room, found by index: `for c in connections` retained
+        // and released every connection it looked at (~30 reference counts a request with ten).
+        var best = -1, bestLoad = Int.max
+        for i in connections.indices {
+            let load = connections[i].load
+            if load < bestLoad && connections[i].capacity > 0 {
+                best = i
+                bestLoad = load
+            }
         }
         // An idle connection is as good as a new one; otherwise spread out while allowed.
-        if let b = best, b.load == 0 || connections.count >= maxConnections {
-            b.accept(stream)
+        if best >= 0 && (bestLoad == 0 || connections.count >= maxConnections) {
+            connections[best].accept(stream)
             return true
         }
         if connections.count < maxConnections {

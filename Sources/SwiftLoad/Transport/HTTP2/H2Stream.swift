@@ -17,8 +17,10 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     }
 
     let request: Request
-    /// The worker's socket driver, which enforces the stream's deadline.
-    unowned let driver: SocketDriver
+    /// The worker's socket driver, which enforces the stream's deadline. unowned(unsafe): the
+    /// driver outlives every stream (a stream is done before its worker's run ends), and the
+    /// checked form cost a retain and a release at each use.
+    unowned(unsafe) let driver: SocketDriver
     /// Body bytes kept in memory (all are counted).
     let keepLimit: Int
     /// gRPC's message size limit: the stream is reset as soon as a longer message is announced.
