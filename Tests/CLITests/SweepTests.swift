@@ -172,6 +172,9 @@ import TestSupport
         #expect(json["exitCode"] as? Int == Int(code))
         let steps = try #require(json["steps"] as? [[String: Any]])
         #expect(steps.count >= 1 && steps.allSatisfy { ($0["rate"] as? Double ?? 0) > 0 }, "\(steps.count) steps")
+        // Beside other sweeps, its answer is marked as partial.
+        let side = try CLI.run(["report", dir + "/sweep.json", dir + "/sweep.json", "--label", "a", "--label", "b"])
+        #expect(side.status == 0 && side.stdout.contains("that sweep was interrupted"), "\(side.stdout)\n\(side.stderr)")
         // No window outlives the sweep (each has the sweep's TMPDIR in its environment), and
         // the scratch folder is gone.
         let windows = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { pid in

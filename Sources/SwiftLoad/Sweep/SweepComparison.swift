@@ -32,13 +32,17 @@ public enum SweepComparison {
             let at = s.highestPassingStep
             let bestText = best.map { closed ? String(Int($0)) : NumberFormat.rate($0) } ?? "none"
             var line = "  " + e.label.padding(toLength: width, withPad: " ", startingAt: 0)
-                + (bestText + (s.generatorLimitedAt != nil ? "+" : "")).padding(toLength: 13, withPad: " ", startingAt: 0)
+                + (bestText + (s.generatorLimitedAt != nil ? "+" : "") + (s.interruptedBy != nil ? "!" : ""))
+                    .padding(toLength: 13, withPad: " ", startingAt: 0)
                 + (at.map { DurationFormat.milliseconds($0.p99) } ?? "-").padding(toLength: 11, withPad: " ", startingAt: 0)
             line += s.lowestFailingRate.map { closed ? String(Int($0)) : NumberFormat.rate($0) } ?? "-"
             out.append(line)
         }
         if entries.contains(where: { $0.sweep.generatorLimitedAt != nil }) {
             out.append("  + the generator limited that sweep: its answer is a lower bound")
+        }
+        if entries.contains(where: { $0.sweep.interruptedBy != nil }) {
+            out.append("  ! that sweep was interrupted: its answer covers only the steps it finished")
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -89,7 +93,8 @@ public enum SweepComparison {
             func v(_ r: Double) -> String { closed ? String(Int(r)) : NumberFormat.rate(r) + "/s" }
             return [e.label, best.map(v) ?? "none", at.map { HTML.ms($0.p50) } ?? "–", at.map { HTML.ms($0.p99) } ?? "–",
                     s.lowestFailingRate.map(v) ?? "–",
-                    s.generatorLimitedAt.map { "generator limited at \(v($0)): a lower bound" } ?? "",
+                    [s.generatorLimitedAt.map { "generator limited at \(v($0)): a lower bound" },
+                     s.interruptedBy.map { "interrupted (\($0)): covers only the steps finished" }].compactMap { $0 }.joined(separator: "; "),
                     URL(fileURLWithPath: s.script).lastPathComponent]
         }
         body += HTMLReport.section("Highest \(closed ? "concurrency" : "rate") meeting every SLO",
