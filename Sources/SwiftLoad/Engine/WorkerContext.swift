@@ -13,14 +13,6 @@ final class WorkerContext {
         return c
     }
     private var h2IfMade: H2Client?
-
-    /// Closes the connections the VUs share (the HTTP/2 pools; each VU closed its own) once the
-    /// run is over, and every socket retired meanwhile.
-    func closeSharedConnections() {
-        h2IfMade?.shutDown()
-        h2IfMade = nil
-        sockets.finishIOBatch()
-    }
     let http: HTTPSettings
     let env: Environment
     /// This interval's metrics; the 1 Hz tick hands it to the aggregator and starts a new one.
@@ -34,6 +26,14 @@ final class WorkerContext {
     /// Names this worker already saw admitted (at most the cap), so only a new name takes the
     /// shared lock.
     private var admittedHere: Set<String> = []
+
+    /// Closes the connections the VUs share (the HTTP/2 pools; each VU closed its own) once the
+    /// run is over, and every socket retired meanwhile.
+    func closeSharedConnections() {
+        h2IfMade?.shutDown()
+        h2IfMade = nil
+        sockets.finishIOBatch()
+    }
 
     /// The name a request named `name` is recorded under: itself, or the overflow series once
     /// the run has more distinct names than its cap.
