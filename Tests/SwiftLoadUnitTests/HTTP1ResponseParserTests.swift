@@ -114,4 +114,22 @@ import Testing
         let raw = "HTTP/1.1 200 OK\r\n" + String(repeating: "X-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n", count: 2000)
         #expect(throws: HTTP1ResponseParser.Failure.headersTooLarge) { _ = try parse(raw) }
     }
+
+    /// A header block of exactly `maxHeaderBytes` (through its empty line) is accepted and one
+    /// byte more is not, however the reads cut it and after an interim response too.
+    @Test(arguments: [nil, 30, 40_000, 65_530])
+    func headerLimitIsExact(cut: Int?) throws {
+        func block(_ size: Int) -> String {
+            let head = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Pad: ", end = "\r\n\r\n"
+            return head + String(repeating: "a", count: size - head.utf8.count - end.utf8.count) + end
+        }
+        let limit = HTTP1ResponseParser.maxHeaderBytes
+        #expect(block(limit).utf8.count == limit)
+        #expect(try parse(block(limit), cut: cut).isComplete)
+        #expect(throws: HTTP1ResponseParser.Failure.headersTooLarge) { _ = try parse(block(limit + 1), cut: cut) }
+        let interim = "HTTP/1.1 100 Continue\r\n\r\n"
+        let shifted = cut.map { $0 + interim.utf8.count }
+        #expect(try parse(interim + block(limit), cut: shifted).status == 200)
+        #expect(throws: HTTP1ResponseParser.Failure.headersTooLarge) { _ = try parse(interim + block(limit + 1), cut: shifted) }
+    }
 }

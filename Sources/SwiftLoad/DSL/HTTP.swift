@@ -16,23 +16,20 @@ public struct HTTP {
     nonisolated(nonsending) public func get(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
                     name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                     keepBody: BodyRetention? = nil) async throws -> Response {
-        try await request(Request(method: .get, url: url, query: pairs(query), headers: headers,
-                                  name: name, timeout: timeout, keepBody: keepBody, tags: tags))
+        try await send(.get, url, query: query, headers: headers, name: name, timeout: timeout, keepBody: keepBody, tags: tags)
     }
 
     @discardableResult
     nonisolated(nonsending) public func head(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
                      name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil) async throws -> Response {
-        try await request(Request(method: .head, url: url, query: pairs(query), headers: headers,
-                                  name: name, timeout: timeout, tags: tags))
+        try await send(.head, url, query: query, headers: headers, name: name, timeout: timeout, tags: tags)
     }
 
     @discardableResult
     nonisolated(nonsending) public func post(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                      headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                      keepBody: BodyRetention? = nil) async throws -> Response {
-        try await request(Request(method: .post, url: url, query: pairs(query), headers: headers, body: body,
-                                  name: name, timeout: timeout, keepBody: keepBody, tags: tags))
+        try await send(.post, url, query: query, headers: headers, body: body, name: name, timeout: timeout, keepBody: keepBody, tags: tags)
     }
 
     /// POSTs `value` encoded as JSON.
@@ -48,24 +45,35 @@ public struct HTTP {
     nonisolated(nonsending) public func put(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                     headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                     keepBody: BodyRetention? = nil) async throws -> Response {
-        try await request(Request(method: .put, url: url, query: pairs(query), headers: headers, body: body,
-                                  name: name, timeout: timeout, keepBody: keepBody, tags: tags))
+        try await send(.put, url, query: query, headers: headers, body: body, name: name, timeout: timeout, keepBody: keepBody, tags: tags)
     }
 
     @discardableResult
     nonisolated(nonsending) public func patch(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                       headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                       keepBody: BodyRetention? = nil) async throws -> Response {
-        try await request(Request(method: .patch, url: url, query: pairs(query), headers: headers, body: body,
-                                  name: name, timeout: timeout, keepBody: keepBody, tags: tags))
+        try await send(.patch, url, query: query, headers: headers, body: body, name: name, timeout: timeout, keepBody: keepBody, tags: tags)
     }
 
     @discardableResult
     nonisolated(nonsending) public func delete(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                        headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                        keepBody: BodyRetention? = nil) async throws -> Response {
-        try await request(Request(method: .delete, url: url, query: pairs(query), headers: headers, body: body,
-                                  name: name, timeout: timeout, keepBody: keepBody, tags: tags))
+        try await send(.delete, url, query: query, headers: headers, body: body, name: name, timeout: timeout, keepBody: keepBody, tags: tags)
+    }
+
+    /// Builds the request in the VU's spare box (see `Request.refill`) and sends it. The box is
+    /// kept for the next request unless its body is large: a VU holds no big buffer between
+    /// requests.
+    @inline(__always)
+    nonisolated(nonsending) private func send(_ method: HTTPMethod, _ url: String, query: KeyValuePairs<String, String>,
+                                              headers: HTTPHeaders, body: Body = .empty, name: String?, timeout: Duration?,
+                                              keepBody: BodyRetention? = nil, tags: [String: String]) async throws -> Response {
+        var r = vu.spareRequest.take() ?? Request(url: url)
+        r.refill(method: method, url: url, query: pairs(query), headers: headers, body: body, name: name,
+                 timeout: timeout, keepBody: keepBody, tags: tags)
+        defer { if r.body.bytes.count <= 64 * 1024 { vu.spareRequest = r } }
+        return try await request(r)
     }
 
     private func pairs(_ kv: KeyValuePairs<String, String>) -> [(name: String, value: String)] {

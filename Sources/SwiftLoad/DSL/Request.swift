@@ -182,6 +182,31 @@ public struct Request: Sendable {
                           timeout: timeout, keepBody: keepBody, expectedStatuses: expectedStatuses, tags: tags)
     }
 
+    /// Makes this request the one described, as `init` would, but in its own box when no other
+    /// copy shares it: `vu.http.get(…)` and friends refill the VU's last request once it is gone,
+    /// saving the box's allocation and free (~300 instructions per request, callgrind).
+    mutating func refill(method: HTTPMethod, url: String, query: [(name: String, value: String)], headers: HTTPHeaders,
+                         body: Body, name: String?, timeout: Duration?, keepBody: BodyRetention?, tags: [String: String]) {
+        guard isKnownUniquelyReferenced(&storage) else {
+            self = Request(method: method, url: url, query: query, headers: headers, body: body, name: name,
+                           timeout: timeout, keepBody: keepBody, tags: tags)
+            return
+        }
+        let s = storage
+        s.method = method
+        s.url = url
+        s.query = query
+        s.headers = headers
+        s.body = body
+        s.name = name
+        s.timeout = timeout
+        s.keepBody = keepBody
+        if s.bodyObserver != nil { s.bodyObserver = nil }
+        if s.streamAccount != nil { s.streamAccount = nil }
+        s.expectedStatuses = nil
+        s.tags = tags
+    }
+
     /// The URL actually requested: `url` plus the encoded query items.
     public var fullURL: String {
         guard !query.isEmpty else { return url }

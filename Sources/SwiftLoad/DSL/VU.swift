@@ -48,6 +48,9 @@ public final class VU: @unchecked Sendable {
     }
     private var pipelineIfMade: RequestPipeline?
 
+    /// The box of the last request `http.get(…)` and friends built, refilled by the next one.
+    var spareRequest: Request?
+
     private var sleepContinuation: UnsafeContinuation<Void, any Error>?
     private var sleepToken: UInt64 = 0
 
