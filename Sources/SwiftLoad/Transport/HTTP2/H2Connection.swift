@@ -27,6 +27,8 @@ final class H2Connection: SocketHandler, Flushable {
     private var tls: TLSChannel?
     private var interest: UInt32 = 0
     private var session: OpaquePointer?
+    /// The session's memory; released after the session (see `H2Allocator`).
+    private let allocator = H2Allocator()
     /// Open streams by id. nghttp2 is given no pointer to a stream (its user data stays nil), so
     /// a stream that is cancelled, timed out or freed can never be reached from a callback.
     private var active: [Int32: H2Stream] = [:] {
@@ -136,7 +138,8 @@ final class H2Connection: SocketHandler, Flushable {
     private func sessionReady() {
         state = .open
         var s: OpaquePointer?
-        nghttp2_session_client_new(&s, H2Callbacks.shared.callbacks, Unmanaged.passUnretained(self).toOpaque())
+        var mem = allocator.mem
+        nghttp2_session_client_new3(&s, H2Callbacks.shared.callbacks, Unmanaged.passUnretained(self).toOpaque(), nil, &mem)
         session = s
         // Large windows: one stream must be able to move a multi-megabyte message without
         // waiting for WINDOW_UPDATE round trips; nghttp2 sends the updates itself.
