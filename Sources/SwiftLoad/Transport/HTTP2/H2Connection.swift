@@ -39,7 +39,9 @@ final class H2Connection: SocketHandler, Flushable {
     /// one stream (each header field, the HEADERS frame, the data, the close): about twelve
     /// lookups per request, each hashing the id (~100 instructions) when taken to the dictionary.
     private var lookedUpID: Int32 = 0   // client streams are odd: 0 is no stream
-    private var lookedUp: H2Stream?
+    /// Unmanaged: `active` holds the stream, and any change to `active` clears this. Callbacks
+    /// reach it without the retain and release a strong reference cost per header field.
+    private var lookedUp: Unmanaged<H2Stream>?
     /// The header block being received.
     private let fields = H2FieldBlock()
     /// Streams accepted before the session was open.
@@ -218,9 +220,9 @@ final class H2Connection: SocketHandler, Flushable {
 
     /// The open stream with `id`.
     func stream(_ id: Int32) -> H2Stream? {
-        if id == lookedUpID { return lookedUp }
+        if id == lookedUpID { return lookedUp?.takeUnretainedValue() }
         let s = active[id]
-        if let s { lookedUpID = id; lookedUp = s }
+        if let s { lookedUpID = id; lookedUp = .passUnretained(s) }
         return s
     }
 
@@ -241,10 +243,14 @@ final class H2Connection: SocketHandler, Flushable {
     // MARK: callbacks from nghttp2
 
     func onHeader(streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        guard let stream = stream(streamID) else { return }
-        if stream.firstByteAt == 0 { stream.firstByteAt = MonotonicClock.now() }
-        if stream.receivedField(name: name, value: value) {
-            fields.append(streamID: streamID, name: name, value: value)
+        // Once per field of every response: the stream is used in place (`active` keeps it
+        // alive, and nothing here changes `active`), not retained and released each time.
+        if streamID != lookedUpID && stream(streamID) == nil { return }
+        lookedUp?._withUnsafeGuaranteedRef { stream in
+            if stream.firstByteAt == 0 { stream.firstByteAt = MonotonicClock.now() }
+            if stream.receivedField(name: name, value: value) {
+                fields.append(streamID: streamID, name: name, value: value)
+            }
         }
     }
 
