@@ -9,8 +9,9 @@ import Glibc
 /// nghttp2 makes about 17 small allocations per request (streams, frames, header buffers) and
 /// frees them at the stream's close. Through glibc each `malloc` and `free` pair cost ~200
 /// instructions (its per-thread cache holds only seven blocks of a size), a tenth of an h2c
-/// request; from these lists it is ~25 (callgrind). A session runs on one thread, so the lists
-/// need no lock, and they hold no more blocks than the session once had in use at one time.
+/// request; from these lists it is ~50 (callgrind). A session runs on one thread, so the lists
+/// need no lock, and each holds no more blocks than the session once had of its size in use at
+/// one time.
 ///
 /// The connection that owns the session owns this allocator and deletes the session first:
 /// stored properties go after `deinit` has run.
