@@ -63,8 +63,7 @@ public struct HTTP {
     }
 
     /// Builds the request in the VU's spare box (see `Request.refill`) and sends it. The box is
-    /// kept for the next request unless its body is large: a VU holds no big buffer between
-    /// requests.
+    /// kept for the next request without its body: a VU holds no payload between requests.
     @inline(__always)
     nonisolated(nonsending) private func send(_ method: HTTPMethod, _ url: String, query: KeyValuePairs<String, String>,
                                               headers: HTTPHeaders, body: Body = .empty, name: String?, timeout: Duration?,
@@ -72,7 +71,7 @@ public struct HTTP {
         var r = vu.spareRequest.take() ?? Request(url: url)
         r.refill(method: method, url: url, query: pairs(query), headers: headers, body: body, name: name,
                  timeout: timeout, keepBody: keepBody, tags: tags)
-        defer { if r.body.bytes.count <= 64 * 1024 { vu.spareRequest = r } }
+        defer { if r.releaseBodyForReuse() { vu.spareRequest = r } }
         return try await request(r)
     }
 

@@ -207,6 +207,16 @@ public struct Request: Sendable {
         s.tags = tags
     }
 
+    /// Empties the body of a request about to be kept for `refill`, so a kept box pins no
+    /// payload between requests; false when the body is shared with another copy of the box
+    /// (keeping it would pin the body, and `refill` would make a new box anyway).
+    mutating func releaseBodyForReuse() -> Bool {
+        if storage.body.bytes.isEmpty && storage.body.contentType == nil { return true }
+        guard isKnownUniquelyReferenced(&storage) else { return false }
+        storage.body = .empty
+        return true
+    }
+
     /// The URL actually requested: `url` plus the encoded query items.
     public var fullURL: String {
         guard !query.isEmpty else { return url }
