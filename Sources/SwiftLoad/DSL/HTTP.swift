@@ -16,7 +16,8 @@ public struct HTTP {
     nonisolated(nonsending) public func get(_ url: String, query: KeyValuePairs<String, String> = [:], headers: HTTPHeaders = [:],
                     name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                     keepBody: BodyRetention? = nil) async throws -> Response {
-        try await send(.get, url, query: query, headers: headers, name: name, timeout: timeout, keepBody: keepBody, tags: tags)
+        try await send(.get, url, query: query, headers: headers,
+                       name: name, timeout: timeout, keepBody: keepBody, tags: tags)
     }
 
     @discardableResult
@@ -29,7 +30,8 @@ public struct HTTP {
     nonisolated(nonsending) public func post(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                      headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                      keepBody: BodyRetention? = nil) async throws -> Response {
-        try await send(.post, url, query: query, headers: headers, body: body, name: name, timeout: timeout, keepBody: keepBody, tags: tags)
+        try await send(.post, url, query: query, headers: headers, body: body,
+                       name: name, timeout: timeout, keepBody: keepBody, tags: tags)
     }
 
     /// POSTs `value` encoded as JSON.
@@ -45,21 +47,24 @@ public struct HTTP {
     nonisolated(nonsending) public func put(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                     headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                     keepBody: BodyRetention? = nil) async throws -> Response {
-        try await send(.put, url, query: query, headers: headers, body: body, name: name, timeout: timeout, keepBody: keepBody, tags: tags)
+        try await send(.put, url, query: query, headers: headers, body: body,
+                       name: name, timeout: timeout, keepBody: keepBody, tags: tags)
     }
 
     @discardableResult
     nonisolated(nonsending) public func patch(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                       headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                       keepBody: BodyRetention? = nil) async throws -> Response {
-        try await send(.patch, url, query: query, headers: headers, body: body, name: name, timeout: timeout, keepBody: keepBody, tags: tags)
+        try await send(.patch, url, query: query, headers: headers, body: body,
+                       name: name, timeout: timeout, keepBody: keepBody, tags: tags)
     }
 
     @discardableResult
     nonisolated(nonsending) public func delete(_ url: String, body: Body = .empty, query: KeyValuePairs<String, String> = [:],
                        headers: HTTPHeaders = [:], name: String? = nil, tags: [String: String] = [:], timeout: Duration? = nil,
                        keepBody: BodyRetention? = nil) async throws -> Response {
-        try await send(.delete, url, query: query, headers: headers, body: body, name: name, timeout: timeout, keepBody: keepBody, tags: tags)
+        try await send(.delete, url, query: query, headers: headers, body: body,
+                       name: name, timeout: timeout, keepBody: keepBody, tags: tags)
     }
 
     /// Builds the request in the VU's spare box (see `Request.refill`) and sends it. The box is
