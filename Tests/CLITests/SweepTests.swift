@@ -133,8 +133,7 @@ import TestSupport
         #expect(r.status == 99, "\(r.stderr)\n\(r.stdout)")
         #expect(r.stdout.contains("no rate met every SLO"))
         // The windows' results went to a scratch folder, removed before the exit.
-        let left = try FileManager.default.contentsOfDirectory(atPath: tmp).filter { $0.hasPrefix("swiftload-sweep-") }
-        #expect(left == [])
+        #expect(try Self.scratchFolders(in: tmp) == [])
     }
 
     /// Ctrl-C (SIGINT to the sweep's process group, as a terminal sends it) or SIGTERM to the
@@ -182,7 +181,12 @@ import TestSupport
             return String(decoding: env, as: UTF8.self).split(separator: "\0").contains { $0 == "TMPDIR=\(tmp)" }
         }
         #expect(windows == [], "windows still running")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).filter { $0.hasPrefix("swiftload-sweep-") } == [])
+        #expect(try Self.scratchFolders(in: tmp) == [])
+    }
+
+    /// The sweeps' scratch folders left in `tmp` (the TMPDIR the sweep was given).
+    static func scratchFolders(in tmp: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: tmp).filter { $0.hasPrefix("swiftload-sweep-") }
     }
 
     @Test(arguments: [(["--slo", "p(99)<"], "--slo p(99)<"), ([] as [String], "at least one --slo"),
