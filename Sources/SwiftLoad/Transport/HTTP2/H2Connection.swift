@@ -31,13 +31,13 @@ final class H2Connection: SocketHandler, Flushable {
     private let allocator = H2Allocator()
     /// Open streams by id. nghttp2 is given no pointer to a stream (its user data stays nil), so
     /// a stream that is cancelled, timed out or freed can never be reached from a callback.
-    private var active: [Int32: H2Stream] = [:] {
+    private var active = H2StreamTable<H2Stream>() {
         // Any change may have removed the stream the lookup below remembers.
         didSet { lookedUpID = 0; lookedUp = nil }
     }
     /// The stream `stream(_:)` found last. nghttp2 reports a response as a run of callbacks for
     /// one stream (each header field, the HEADERS frame, the data, the close): about twelve
-    /// lookups per request, each hashing the id (~100 instructions) when taken to the dictionary.
+    /// lookups per request, answered here without probing the table.
     private var lookedUpID: Int32 = 0   // client streams are odd: 0 is no stream
     /// Unmanaged: `active` holds the stream, and any change to `active` clears this. Callbacks
     /// reach it without the retain and release a strong reference cost per header field.
@@ -195,7 +195,7 @@ final class H2Connection: SocketHandler, Flushable {
         }
         stream.streamID = id
         stream.submittedAt = MonotonicClock.now()
-        active[id] = stream
+        active.insert(stream, for: id)
         if stream.request.isPaced { scheduleRelease(of: stream, at: stream.submittedAt &+ stream.request.intervalNs) }
         queueFlush()
     }
@@ -232,7 +232,7 @@ final class H2Connection: SocketHandler, Flushable {
             pending.remove(at: i)
             return
         }
-        guard let session, stream.streamID > 0, active.removeValue(forKey: stream.streamID) != nil else { return }
+        guard let session, stream.streamID > 0, active.remove(stream.streamID) != nil else { return }
         // nghttp2 keeps the stream until the reset is sent and may still report frames for it;
         // they find no stream under this id and are dropped.
         nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream.streamID, NGHTTP2_CANCEL.rawValue)
@@ -277,7 +277,7 @@ final class H2Connection: SocketHandler, Flushable {
     }
 
     func onStreamClose(streamID: Int32, errorCode: UInt32) {
-        guard let stream = active.removeValue(forKey: streamID) else { return }
+        guard let stream = active.remove(streamID) else { return }
         if errorCode == NGHTTP2_REFUSED_STREAM.rawValue && stream.status == 0 && stream.attempts < 3 {
             // Never processed (GOAWAY or REFUSED_STREAM): safe to send again elsewhere.
             pool.client.refusedStreams += 1
@@ -445,7 +445,7 @@ final class H2Connection: SocketHandler, Flushable {
     /// times at most.
     private func fail(_ error: RequestError, requeuePending: Bool) {
         guard state != .closed else { return }
-        let submitted = Array(active.values)
+        let submitted = active.values
         let notSent = pending
         active.removeAll()
         pending.removeAll()
@@ -480,7 +480,7 @@ final class H2Connection: SocketHandler, Flushable {
 
     /// Fails everything at the end of the run.
     func shutDown() {
-        for s in Array(active.values) + pending { s.interrupt() }
+        for s in active.values + pending { s.interrupt() }
         active.removeAll()
         pending.removeAll()
         close()
