@@ -188,12 +188,17 @@ struct HTTP1ResponseParser {
                 }
                 return
             }
-            if line.isEmpty, case .headerLines = state, let base = bytes.baseAddress {
-                // The common case, a whole field line in this read: parsed where it lies.
+            if line.isEmpty, let base = bytes.baseAddress {
+                // The common case, a whole line in this read: parsed where it lies.
                 let p = base.assumingMemoryBound(to: UInt8.self)
                 var end = lf
                 if end > i && p[end - 1] == 0x0D { end -= 1 }
-                if end == i { try endOfHeaders() } else { try parseHeaderField(p + i, end - i) }
+                if case .headerLines = state {
+                    if end == i { try endOfHeaders() } else { try parseHeaderField(p + i, end - i) }
+                } else {
+                    try parseStatusLine(UnsafeRawBufferPointer(start: p + i, count: end - i))
+                    state = .headerLines
+                }
             } else {
                 try feedLine(bytes, from: i, lf: lf)
             }
