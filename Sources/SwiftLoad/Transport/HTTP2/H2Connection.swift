@@ -44,6 +44,11 @@ final class H2Connection: SocketHandler, Flushable {
     private var lookedUp: Unmanaged<H2Stream>?
     /// The header block being received.
     private let fields = H2FieldBlock()
+    /// When the bytes nghttp2 is parsing were read; 0 outside `nghttp2_session_mem_recv`. The
+    /// responses in one read arrived together: each takes this reading for its first byte and
+    /// its end, as the HTTP/1.1 client does. A clock read per callback would add the time spent
+    /// parsing the responses before it, and cost two readings per request.
+    private var readAt: UInt64 = 0
     /// Streams accepted before the session was open.
     private var pending: [H2Stream] = []
     /// The server sent GOAWAY: no new streams here.
@@ -242,12 +247,15 @@ final class H2Connection: SocketHandler, Flushable {
 
     // MARK: callbacks from nghttp2
 
+    /// When what a callback reports arrived: the read's time during one, else now.
+    private var arrival: UInt64 { readAt != 0 ? readAt : MonotonicClock.now() }
+
     func onHeader(streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         // Once per field of every response: the stream is used in place (`active` keeps it
         // alive, and nothing here changes `active`), not retained and released each time.
         if streamID != lookedUpID && stream(streamID) == nil { return }
         lookedUp?._withUnsafeGuaranteedRef { stream in
-            if stream.firstByteAt == 0 { stream.firstByteAt = MonotonicClock.now() }
+            if stream.firstByteAt == 0 { stream.firstByteAt = arrival }
             if stream.receivedField(name: name, value: value) {
                 fields.append(streamID: streamID, name: name, value: value)
             }
@@ -261,11 +269,11 @@ final class H2Connection: SocketHandler, Flushable {
 
     func onData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
         guard let stream = stream(streamID) else { return }
-        if stream.firstByteAt == 0 { stream.firstByteAt = MonotonicClock.now() }
+        if stream.firstByteAt == 0 { stream.firstByteAt = arrival }
         stream.received(data: bytes)
         if stream.firstMessageAt == 0, stream.messageLimit != nil, stream.body.count >= 5,
            let first = GRPCFraming.announcedLength(stream.body.prefix(5)), stream.body.count >= 5 + first {
-            stream.firstMessageAt = MonotonicClock.now()
+            stream.firstMessageAt = arrival
         }
         if let limit = stream.messageLimit, stream.bodySize >= 5,
            stream.header("content-type")?.hasPrefix("application/grpc") == true,
@@ -288,7 +296,7 @@ final class H2Connection: SocketHandler, Flushable {
             let name = String(cString: nghttp2_http2_strerror(errorCode))
             stream.finish(RequestError(.protocolError, "stream reset by the server: \(name)"))
         } else {
-            stream.finish()
+            stream.finish(at: arrival)
         }
         pool.capacityFreed(on: self)
     }
@@ -338,9 +346,11 @@ final class H2Connection: SocketHandler, Flushable {
                 if firstBytes.count < 8 {
                     firstBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<min(n, 8 - firstBytes.count)]))
                 }
+                readAt = MonotonicClock.now()
                 let rc = buffer.withUnsafeBytes { raw in
                     nghttp2_session_mem_recv(session, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), n)
                 }
+                readAt = 0
                 if rc < 0 {
                     fail(RequestError(.protocolError, protocolFailure("HTTP/2 protocol error: \(String(cString: nghttp2_strerror(Int32(rc))))")),
                          requeuePending: false)

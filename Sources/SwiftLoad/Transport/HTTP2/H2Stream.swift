@@ -136,12 +136,12 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         }
     }
 
-    /// Hands the stream back to the VU that waits for it.
-    func finish(_ error: RequestError? = nil) {
+    /// Hands the stream back to the VU that waits for it; it ended at `time` (0: now).
+    func finish(_ error: RequestError? = nil, at time: UInt64 = 0) {
         guard let c = continuation else { return }
         continuation = nil
         if let error, self.error == nil { self.error = error }
-        endedAt = MonotonicClock.now()
+        endedAt = time != 0 ? time : MonotonicClock.now()
         driver.untrack(self)
         connection = nil
         c.resume(returning: self)
