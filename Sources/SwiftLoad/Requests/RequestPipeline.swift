@@ -104,7 +104,7 @@ final class RequestPipeline {
                 vu.cookies.store(HTTPHeaders.parse(raw: outcome.headerBytes).values(for: "Set-Cookie"), from: host)
             }
             guard let next = redirects.next(after: current, url: currentURL, &outcome) else {
-                return finish(consume outcome, recording, keepLimit: keepLimit, account: request.streamAccount)
+                return finish(consume outcome, consume recording, keepLimit: keepLimit, account: request.streamAccount)
             }
             (current, currentURL) = next
             now = MonotonicClock.now()
@@ -228,7 +228,7 @@ final class RequestPipeline {
     }
 
     /// The outcome decoded, recorded and handed to the script.
-    private func finish(_ outcome: consuming TransferOutcome, _ recording: RequestRecording, keepLimit: Int,
+    private func finish(_ outcome: consuming TransferOutcome, _ recording: consuming RequestRecording, keepLimit: Int,
                         account: (any StreamAccount)?) -> Response {
         var o = outcome   // moved, not copied
         ContentDecoding.decode(&o, limit: keepLimit)
