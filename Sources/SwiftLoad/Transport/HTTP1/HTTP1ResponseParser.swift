@@ -197,7 +197,6 @@ struct HTTP1ResponseParser {
                     if end == i { try endOfHeaders() } else { try parseHeaderField(p + i, end - i) }
                 } else {
                     try parseStatusLine(UnsafeRawBufferPointer(start: p + i, count: end - i))
-                    state = .headerLines
                 }
             } else {
                 try feedLine(bytes, from: i, lf: lf)
@@ -242,7 +241,6 @@ struct HTTP1ResponseParser {
         switch state {
         case .statusLine:
             try parseStatusLine(l)
-            state = .headerLines
         case .headerLines:
             if l.isEmpty { try endOfHeaders() } else { try parseHeaderLine(l) }
         default:
@@ -291,6 +289,7 @@ struct HTTP1ResponseParser {
         }
     }
 
+    /// Takes the status and version from the status line; the header fields come next.
     private mutating func parseStatusLine(_ line: UnsafeRawBufferPointer) throws(Failure) {
         // HTTP/1.x SP 3DIGIT [SP reason]
         guard line.count >= 12, Self.startsWithHTTP1(line), line[8] == 0x20 else {
@@ -305,6 +304,7 @@ struct HTTP1ResponseParser {
         }
         guard line.count == 12 || line[12] == 0x20 else { throw .malformed("bad status line") }
         status = code
+        state = .headerLines
     }
 
     private mutating func parseHeaderLine(_ line: UnsafeRawBufferPointer) throws(Failure) {
