@@ -42,6 +42,11 @@ final class H2Connection: SocketHandler, Flushable {
     /// Unmanaged: `active` holds the stream, and any change to `active` clears this. Callbacks
     /// reach it without the retain and release a strong reference cost per header field.
     private var lookedUp: Unmanaged<H2Stream>?
+    /// The header blocks of streams cancelled here before nghttp2 closed them. nghttp2 reads a
+    /// block's fields where they lie (`H2HeaderBlock`) until it has sent or dropped the HEADERS
+    /// frame, and a cancelled stream's frame may still be queued: its block stays until nghttp2
+    /// closes the stream, the queue is empty after a flush, or the session is deleted.
+    private var cancelledBlocks = H2StreamTable<H2HeaderBlock>()
     /// The header block being received.
     private let fields = H2FieldBlock()
     /// When the bytes nghttp2 is parsing were read; 0 outside `nghttp2_session_mem_recv`. The
@@ -238,6 +243,7 @@ final class H2Connection: SocketHandler, Flushable {
             return
         }
         guard let session, stream.streamID > 0, active.remove(stream.streamID) != nil else { return }
+        cancelledBlocks.insert(stream.request.headers, for: stream.streamID)
         // nghttp2 keeps the stream until the reset is sent and may still report frames for it;
         // they find no stream under this id and are dropped.
         nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream.streamID, NGHTTP2_CANCEL.rawValue)
@@ -285,7 +291,10 @@ final class H2Connection: SocketHandler, Flushable {
     }
 
     func onStreamClose(streamID: Int32, errorCode: UInt32) {
-        guard let stream = active.remove(streamID) else { return }
+        guard let stream = active.remove(streamID) else {
+            if !cancelledBlocks.isEmpty { _ = cancelledBlocks.remove(streamID) }
+            return
+        }
         if errorCode == NGHTTP2_REFUSED_STREAM.rawValue && stream.status == 0 && stream.attempts < 3 {
             // Never processed (GOAWAY or REFUSED_STREAM): safe to send again elsewhere.
             pool.client.refusedStreams += 1
@@ -412,6 +421,9 @@ final class H2Connection: SocketHandler, Flushable {
             outOffset = 0
         }
         setInterest(SL_EPOLLIN)
+        if !cancelledBlocks.isEmpty && nghttp2_session_get_outbound_queue_size(session) == 0 {
+            cancelledBlocks.removeAll()   // no HEADERS frame is left to encode
+        }
         if goingAway && active.isEmpty && pending.isEmpty {
             close()
         } else if nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0 {
@@ -478,6 +490,7 @@ final class H2Connection: SocketHandler, Flushable {
         state = .closed
         if let session { nghttp2_session_del(session) }
         session = nil
+        cancelledBlocks.removeAll()
         tls = nil
         channel = nil
         if fd >= 0 {
