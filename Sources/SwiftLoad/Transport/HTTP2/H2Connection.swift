@@ -64,8 +64,10 @@ final class H2Connection: SocketHandler, Flushable {
     private var connectStart: UInt64 = 0
     private var connectedAt: UInt64 = 0
     private var handshakeDoneAt: UInt64 = 0
-    /// The stream that opened this connection pays for connecting.
-    private weak var opener: H2Stream?
+    /// The stream that opened this connection pays for connecting; held until then. Not a weak
+    /// reference: that would give the stream a side table, and every retain and release of it
+    /// the slow path, for as long as its VU reuses it (`H2Stream.reuse`).
+    private var opener: H2Stream?
     /// The first bytes the server sent, to name the problem when it does not speak HTTP/2.
     private var firstBytes: [UInt8] = []
 
@@ -166,6 +168,7 @@ final class H2Connection: SocketHandler, Flushable {
             opener.connectingUs = (connectedAt &- connectStart) / 1000
             if handshakeDoneAt > 0 { opener.tlsUs = (handshakeDoneAt &- connectedAt) / 1000 }
         }
+        opener = nil
         let waiting = pending
         pending.removeAll()
         for stream in waiting where stream.continuation != nil { submit(stream) }
@@ -488,6 +491,7 @@ final class H2Connection: SocketHandler, Flushable {
     func close() {
         guard state != .closed else { return }
         state = .closed
+        opener = nil
         if let session { nghttp2_session_del(session) }
         session = nil
         cancelledBlocks.removeAll()

@@ -16,19 +16,19 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         var isPaced: Bool { intervalNs > 0 && messageEnds.count > 1 }
     }
 
-    let request: Request
+    private(set) var request: Request
     /// The worker's socket driver, which enforces the stream's deadline. unowned(unsafe): the
     /// driver outlives every stream (a stream is done before its worker's run ends), and the
     /// checked form cost a retain and a release at each use.
     unowned(unsafe) let driver: SocketDriver
     /// Body bytes kept in memory (all are counted).
-    let keepLimit: Int
+    private(set) var keepLimit: Int
     /// gRPC's message size limit: the stream is reset as soon as a longer message is announced.
-    let messageLimit: Int?
+    private(set) var messageLimit: Int?
     var continuation: UnsafeContinuation<H2Stream, any Error>?
 
     // Timing, in monotonic nanoseconds.
-    let startedAt: UInt64
+    private(set) var startedAt: UInt64
     var submittedAt: UInt64 = 0
     var firstByteAt: UInt64 = 0
     /// gRPC: when the first whole message had arrived.
@@ -41,7 +41,7 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     var connectingUs: UInt64 = 0
     var tlsUs: UInt64 = 0
     var deadline: UInt64
-    let timeoutMs: Int
+    private(set) var timeoutMs: Int
     var trackIndex = -1
 
     // Where it is.
@@ -88,6 +88,34 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         startedAt = MonotonicClock.now()
         deadline = startedAt &+ timeoutNs
         timeoutMs = Int(timeoutNs / 1_000_000)
+    }
+
+    /// Makes a finished stream the next request's, as a new stream would be: an allocation and
+    /// a deallocation fewer per request (~400 instructions). Only for a stream nothing else
+    /// holds (`H2Channel` checks); the send generation moves on, so a release timer or a
+    /// connection that still names the previous request by a weak reference tells them apart.
+    /// `H2StreamReuseTests` compares every field with a new stream's.
+    func reuse(request: Request, keepLimit: Int, messageLimit: Int?, timeoutNs: UInt64) {
+        resetForRetry()
+        self.request = request
+        self.keepLimit = keepLimit
+        self.messageLimit = messageLimit
+        continuation = nil
+        startedAt = MonotonicClock.now()
+        submittedAt = 0
+        endedAt = 0
+        queuedAt = 0
+        queuedNs = 0
+        connectingUs = 0
+        tlsUs = 0
+        deadline = startedAt &+ timeoutNs
+        timeoutMs = Int(timeoutNs / 1_000_000)
+        attempts = 0
+        bytesSent = 0
+        bytesReceived = 0
+        error = nil
+        observer = nil
+        tracksMessages = false
     }
 
     /// Forgets a refused attempt's response so the stream can be sent again.
