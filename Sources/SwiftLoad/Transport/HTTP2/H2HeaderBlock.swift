@@ -8,9 +8,10 @@ import CNghttp2
 /// The fields are flagged `NO_COPY`: nghttp2 reads them where they lie when it encodes the
 /// HEADERS frame, as h2load has it do, instead of copying every name and value at submission
 /// (~580 instructions a request). nghttp2's contract is that they stay valid until it has sent
-/// the frame or given it up; `H2Connection` keeps every block it submitted until nghttp2 closes
-/// that stream or the session is deleted, which is later than both. Names must then be lower
-/// case, which nghttp2 would otherwise see to: the block lowers them itself.
+/// the frame or given it up; `H2Connection` keeps every block it submitted until nghttp2 closed
+/// that stream (which comes after either), no HEADERS frame is left to encode, or the session
+/// is deleted. Names must then be lower case, which nghttp2 would otherwise see to: the block
+/// lowers them itself.
 final class H2HeaderBlock {
     private let bytes: UnsafeMutableRawBufferPointer
     private let nva: UnsafeMutableBufferPointer<nghttp2_nv>
