@@ -2,8 +2,9 @@
 /// slot found by one multiplication (Fibonacci hashing). A `Dictionary` hashed each id with
 /// SipHash, ~100 instructions a lookup and four or five lookups, inserts and removals per
 /// request (callgrind). The multiplication scatters consecutive ids: taken as they are, the
-/// open streams' ids filled one run of slots that each removal walked to its end. Generic so
-/// that tests can fill it with plain values; connections keep `H2Stream`s in it.
+/// open streams' ids filled one run of slots that each removal walked to its end. Generic:
+/// a connection keeps its open `H2Stream`s in one and the header blocks of streams it cancelled
+/// (until nghttp2 is done with them) in another; tests fill it with plain values.
 ///
 /// The slots only grow, to the power of two past twice the most streams open at once: the size
 /// follows the connection's concurrency, not the number of streams it has carried.
