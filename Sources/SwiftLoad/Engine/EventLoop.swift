@@ -29,7 +29,9 @@ protocol DeadlineSource: AnyObject {
 /// Called each turn after the tasks ran and before the loop waits: the place to write output
 /// the tasks produced, once per turn rather than once per request.
 protocol PrePollHandler: AnyObject {
-    func beforePoll()
+    /// Writes what is pending; returns whether there was anything (the loop then reads the clock
+    /// again before it computes how long to wait).
+    func beforePoll() -> Bool
 }
 
 /// Something woken by a one-shot timer; the token lets it ignore a timer it has since abandoned.
@@ -164,16 +166,21 @@ final class EventLoop {
             turn &+= 1
             runReadyJobs()
             let now = MonotonicClock.now()
-            fireDueTimers(now: now)
-            runReadyJobs()
-            for h in prePollHandlers { h.beforePoll() }
-            runReadyJobs()
+            // Whether anything ran after `now` was read. If nothing did (the usual turn of a
+            // plain HTTP/1.1 run: the VUs ran above, no timer was due, no output was pending),
+            // `now` is still current and the wait below is computed from it: one clock read per
+            // turn fewer (~25 ns here, and a turn is about one request). After any work the
+            // clock is read again, so a long batch of timers or jobs never delays a deadline.
+            var worked = fireDueTimers(now: now)
+            worked = runReadyJobs() || worked
+            for h in prePollHandlers where h.beforePoll() { worked = true }
+            worked = runReadyJobs() || worked
             if stopRequested { break }
             let timeout: Int64
             if !ready.isEmpty {
                 timeout = 0
             } else if let deadline = earliestDeadline() {
-                let t = MonotonicClock.now()
+                let t = worked ? MonotonicClock.now() : now
                 timeout = deadline > t ? Int64(deadline - t) : 0
             } else {
                 timeout = -1
@@ -183,8 +190,10 @@ final class EventLoop {
         runReadyJobs()
     }
 
-    private func runReadyJobs() {
-        guard let executor = unownedExecutor else { return }
+    /// Runs the queued jobs; returns whether there were any.
+    @discardableResult
+    private func runReadyJobs() -> Bool {
+        guard let executor = unownedExecutor, !ready.isEmpty else { return false }
         // Jobs queued while running go to the next round; a few rounds per turn keep a chain of
         // resumptions fast without starving sockets and timers.
         var rounds = 0
@@ -196,6 +205,7 @@ final class EventLoop {
             running.removeAll(keepingCapacity: true)
             rounds += 1
         }
+        return true
     }
 
     private func earliestDeadline() -> UInt64? {
@@ -206,16 +216,23 @@ final class EventLoop {
         return best
     }
 
-    private func fireDueTimers(now: UInt64) {
+    /// Fires what is due at `now`; returns whether anything was.
+    private func fireDueTimers(now: UInt64) -> Bool {
+        var fired = false
         for source in deadlineSources {
-            if let d = source.nextDeadline, d <= now { source.fire(now: now) }
+            if let d = source.nextDeadline, d <= now {
+                source.fire(now: now)
+                fired = true
+            }
         }
         while let timer = timers.popDue(now: now) {
+            fired = true
             switch timer {
             case .target(let target, let token): target.timerFired(token: token)
             case .closure(let body): body()
             }
         }
+        return fired
     }
 
     private func poll(timeoutNanoseconds: Int64) {

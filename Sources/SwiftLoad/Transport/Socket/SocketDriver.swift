@@ -107,12 +107,14 @@ final class SocketDriver: IOHandler, DeadlineSource, PrePollHandler {
         dirty.append(f)
     }
 
-    func beforePoll() {
-        while !dirty.isEmpty {
+    func beforePoll() -> Bool {
+        guard !dirty.isEmpty else { return false }
+        repeat {
             let pending = dirty
             dirty.removeAll(keepingCapacity: true)
             for f in pending { f.flush() }
-        }
+        } while !dirty.isEmpty
+        return true
     }
 
     // MARK: deadlines
