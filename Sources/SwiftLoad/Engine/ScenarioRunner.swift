@@ -137,8 +137,11 @@ class ScenarioRunner: @unchecked Sendable {
         var next = first
         if next == nil { next = await nextIteration(for: vu) }
         var lastTurn: UInt64 = 0, sameTurn = 0
+        // When the previous iteration ended, if the next one follows without a wait: its start
+        // is that instant (only this loop's bookkeeping lies between), one clock read fewer.
+        var endedAt: UInt64?
         while let start = next {
-            await runIteration(vu, start)
+            endedAt = await runIteration(vu, start, startingAt: endedAt)
             iterationEnded(vu)
             // An iteration that never waits (it fails at once, or only computes) would keep this
             // task on the thread forever and starve the loop's timers, sockets and stop requests:
@@ -148,13 +151,20 @@ class ScenarioRunner: @unchecked Sendable {
                 sameTurn += 1
                 if sameTurn >= 16 {
                     sameTurn = 0
+                    endedAt = nil
                     await Task.yield()
                 }
             } else {
                 lastTurn = turn
                 sameTurn = 0
             }
-            next = await nextIteration(for: vu)
+            switch nextIterationNow(for: vu) {
+            case .start(let s): next = s
+            case .exit: next = nil
+            case .wait:
+                endedAt = nil
+                next = await waitForIteration(for: vu)
+            }
         }
         if let vuTeardown = worker.hooks.vuTeardown, !vu.isInterrupted {
             _ = await hook(vuTeardown, "vuTeardown", vu)
@@ -186,12 +196,15 @@ class ScenarioRunner: @unchecked Sendable {
         }
     }
 
+    /// Runs one iteration that starts at `startingAt` (read from the clock when nil); returns
+    /// when it ended, or nil when it was interrupted.
     // Inlined into the loop: one async frame and one executor switch fewer per iteration.
     @inline(__always)
-    nonisolated(nonsending) private func runIteration(_ vu: VU, _ start: IterationStart) async {
+    nonisolated(nonsending) private func runIteration(_ vu: VU, _ start: IterationStart,
+                                                      startingAt: UInt64?) async -> UInt64? {
         let ctx = context
         vu.beginIteration()
-        let now = MonotonicClock.now()
+        let now = startingAt ?? MonotonicClock.now()
         let begin = start.scheduled.map { min($0, now) } ?? now
         if start.scheduled != nil {
             let lag = now &- begin
@@ -218,14 +231,16 @@ class ScenarioRunner: @unchecked Sendable {
         let m = scenarioMetrics()
         if interrupted {
             m.interrupted += 1
-            return
+            return nil
         }
-        m.iterationDuration.recordNanoseconds(MonotonicClock.now() &- begin)
+        let end = MonotonicClock.now()
+        m.iterationDuration.recordNanoseconds(end &- begin)
         if let failure {
             m.failed += 1
             m.recordScriptError(failure)
         } else {
             m.completed += 1
         }
+        return end
     }
 }
