@@ -173,7 +173,9 @@ final class EventLoop {
             // clock is read again, so a long batch of timers or jobs never delays a deadline.
             var worked = fireDueTimers(now: now)
             worked = runReadyJobs() || worked
-            for h in prePollHandlers where h.beforePoll() { worked = true }
+            for h in prePollHandlers {
+                if h.beforePoll() { worked = true }
+            }
             worked = runReadyJobs() || worked
             if stopRequested { break }
             let timeout: Int64
