@@ -73,12 +73,16 @@ class ScenarioRunner: @unchecked Sendable {
     /// after `nextIterationNow` said `.wait` (subclass).
     nonisolated(nonsending) func waitForIteration(for vu: VU) async -> IterationStart? { nil }
 
+    /// The next iteration for `vu`, or nil when it should exit; `endedAt` (when the previous
+    /// iteration ended) is cleared if the VU had to wait for it, as it is no longer the start.
     @inline(__always)
-    nonisolated(nonsending) private func nextIteration(for vu: VU) async -> IterationStart? {
+    nonisolated(nonsending) private func nextIteration(for vu: VU, endedAt: inout UInt64?) async -> IterationStart? {
         switch nextIterationNow(for: vu) {
         case .start(let s): return s
         case .exit: return nil
-        case .wait: return await waitForIteration(for: vu)
+        case .wait:
+            endedAt = nil
+            return await waitForIteration(for: vu)
         }
     }
 
@@ -134,12 +138,12 @@ class ScenarioRunner: @unchecked Sendable {
             checkFinished()
             return
         }
-        var next = first
-        if next == nil { next = await nextIteration(for: vu) }
-        var lastTurn: UInt64 = 0, sameTurn = 0
         // When the previous iteration ended, if the next one follows without a wait: its start
         // is that instant (only this loop's bookkeeping lies between), one clock read fewer.
         var endedAt: UInt64?
+        var next = first
+        if next == nil { next = await nextIteration(for: vu, endedAt: &endedAt) }
+        var lastTurn: UInt64 = 0, sameTurn = 0
         while let start = next {
             endedAt = await runIteration(vu, start, startingAt: endedAt)
             iterationEnded(vu)
@@ -158,13 +162,7 @@ class ScenarioRunner: @unchecked Sendable {
                 lastTurn = turn
                 sameTurn = 0
             }
-            switch nextIterationNow(for: vu) {
-            case .start(let s): next = s
-            case .exit: next = nil
-            case .wait:
-                endedAt = nil
-                next = await waitForIteration(for: vu)
-            }
+            next = await nextIteration(for: vu, endedAt: &endedAt)
         }
         if let vuTeardown = worker.hooks.vuTeardown, !vu.isInterrupted {
             _ = await hook(vuTeardown, "vuTeardown", vu)
