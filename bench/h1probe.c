@@ -123,13 +123,15 @@ static void run_uring(struct conn *cs, int n, double end) {
     p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
     ring_fd = (int)syscall(__NR_io_uring_setup, 1024, &p);
     if (ring_fd < 0) { perror("io_uring_setup"); exit(1); }
+    if (!(p.features & IORING_FEAT_SINGLE_MMAP)) { fprintf(stderr, "h1probe: this io_uring maps its two rings separately, which h1probe does not do\n"); exit(1); }
     size_t sqsz = p.sq_off.array + p.sq_entries * sizeof(unsigned);
     size_t cqsz = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
     size_t sz = sqsz > cqsz ? sqsz : cqsz;
     char *sq = mmap(0, sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring_fd, IORING_OFF_SQ_RING);
-    char *cq = sq;   // IORING_FEAT_SINGLE_MMAP on any kernel this runs on
+    char *cq = sq;   // one mapping holds both rings (IORING_FEAT_SINGLE_MMAP)
     sqes = mmap(0, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
                 MAP_SHARED | MAP_POPULATE, ring_fd, IORING_OFF_SQES);
+    if (sq == MAP_FAILED || sqes == MAP_FAILED) { perror("mmap"); exit(1); }
     sq_tail_p = (unsigned *)(sq + p.sq_off.tail);
     sq_mask_p = (unsigned *)(sq + p.sq_off.ring_mask);
     sq_array = (unsigned *)(sq + p.sq_off.array);
