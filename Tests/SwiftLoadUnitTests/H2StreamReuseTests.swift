@@ -50,6 +50,7 @@ import Testing
         used.connectingUs = 17
         used.tlsUs = 18
         used.bytesSent = 19
+        used.bytesReceived = 20
         ([0, 0, 0, 0, 1, 0x2A] as [UInt8]).withUnsafeBytes { used.received(data: $0) }   // one whole message
         used.truncated = true
         used.receivedBlock(Array("content-type: application/grpc\r\n".utf8))

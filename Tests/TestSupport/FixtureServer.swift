@@ -27,8 +27,39 @@ public class PythonServer: @unchecked Sendable {
     public var address: String { "127.0.0.1:\(port)" }
     public var base: String { "http://127.0.0.1:\(port)" }
 
+    /// What the server printed so far.
+    public var output: String { child.stdout }
+
     public func stop() { child.stop() }
     deinit { child.stop() }
+}
+
+/// A TCP relay to a local port that counts the bytes it carries each way
+/// (Tests/Fixtures/byte_counter.py, standard library only).
+public final class ByteCounter: PythonServer, @unchecked Sendable {
+    public init(upstreamPort: Int) throws {
+        try super.init(script: "byte_counter.py", python: "/usr/bin/python3", arguments: [String(upstreamPort)])
+    }
+
+    /// The bytes relayed from client to server (`up`) and back (`down`) once every connection has
+    /// closed, and how many there were; nil when some stay open for `timeout` seconds.
+    public func totalsWhenClosed(timeout: Double = 10) -> (up: Int, down: Int, connections: Int)? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let last = output.split(separator: "\n").last(where: { $0.hasPrefix("totals ") }) {
+                var f: [String: Int] = [:]
+                for pair in last.split(separator: " ").dropFirst() {
+                    let kv = pair.split(separator: "=")
+                    if kv.count == 2 { f[String(kv[0])] = Int(kv[1]) }
+                }
+                if f["open"] == 0, let up = f["up"], let down = f["down"], let closed = f["closed"] {
+                    return (up, down, closed)
+                }
+            }
+            usleep(20_000)
+        }
+        return nil
+    }
 }
 
 /// The HTTP/1.1 fixture server (Tests/Fixtures/fixture_server.py, standard library only).

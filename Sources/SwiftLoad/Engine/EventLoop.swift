@@ -104,6 +104,18 @@ final class EventLoop {
         prePollHandlers.append(handler)
     }
 
+    /// Forgets every handler, deadline source, timer and queued call once the loop has stopped
+    /// for good. They hold what holds the loop (the worker registers itself as a deadline
+    /// source), so without this a finished run's worker, loop, descriptors and connections
+    /// would outlive it in a process that goes on (a test, a program using `LoadRunner`).
+    func dropRegistrations() {
+        handlers = [nil]
+        deadlineSources = []
+        prePollHandlers = []
+        timers = TimerHeap()
+        remote.withLock { $0.calls.removeAll() }
+    }
+
     /// Starts, changes or stops (`events == 0`) watching `fd` for the handler behind `tag`.
     func watch(fd: Int32, events: UInt32, tag: UInt32, alreadyWatched: Bool) {
         let data = UInt64(tag) << 32 | UInt64(UInt32(bitPattern: fd))

@@ -86,6 +86,7 @@ final class Worker: DeadlineSource, @unchecked Sendable {
         mailbox.post(snapshot(final: true))
         // After the snapshot, which reads the HTTP/2 client's counts.
         context.closeSharedConnections()
+        loop.dropRegistrations()
     }
 
     /// Called by a runner whose VUs have all exited; stops the loop once every runner is done.

@@ -27,11 +27,12 @@ final class WorkerContext {
     /// shared lock.
     private var admittedHere: Set<String> = []
 
-    /// Closes the connections the VUs share (the HTTP/2 pools; each VU closed its own) once the
-    /// run is over, and every socket retired meanwhile.
+    /// Closes the connections the VUs share (the HTTP/2 pools and libcurl's connection cache;
+    /// each VU closed its own) once the run is over, and every socket retired meanwhile.
     func closeSharedConnections() {
         h2IfMade?.shutDown()
         h2IfMade = nil
+        curl.close()
         sockets.finishIOBatch()
     }
 

@@ -12,6 +12,8 @@ final class CurlMulti: IOHandler, DeadlineSource {
     private var runningHandles: Int32 = 0
     /// Which file descriptors are currently in epoll, indexed by fd.
     private var watched: [Bool] = []
+    /// `close` ran: the multi handle and the connections it kept are gone.
+    private var closed = false
 
     /// Sets up libcurl once per process; must run before any worker starts.
     static func globalInit() {
@@ -36,16 +38,27 @@ final class CurlMulti: IOHandler, DeadlineSource {
     }
 
     deinit {
+        close()
+    }
+
+    /// Closes the connections libcurl keeps for reuse (they belong to the multi handle, not to
+    /// a VU's easy handle) once the run is over and every VU's transfer is out of it. Called by
+    /// the worker while its loop still exists: curl tells it to stop watching each socket.
+    func close() {
+        guard !closed else { return }
+        closed = true
         curl_multi_cleanup(handle)
     }
 
     // MARK: transfers
 
     func add(_ connection: CurlConnection) {
+        guard !closed else { return }
         _ = curl_multi_add_handle(handle, connection.easy)
     }
 
     func remove(_ connection: CurlConnection) {
+        guard !closed else { return }
         _ = curl_multi_remove_handle(handle, connection.easy)
     }
 

@@ -17,6 +17,8 @@ final class H2Callbacks: @unchecked Sendable {
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, Self.onFrameRecv)
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, Self.onDataChunk)
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, Self.onStreamClose)
+        nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks, Self.onBeginFrame)
+        nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, Self.onFrameSend)
     }
 
     private static func connection(_ user: UnsafeMutableRawPointer?) -> H2Connection {
@@ -31,6 +33,24 @@ final class H2Callbacks: @unchecked Sendable {
             $0.onHeader(streamID: frame.pointee.hd.stream_id,
                         name: UnsafeBufferPointer(start: name, count: namelen),
                         value: UnsafeBufferPointer(start: value, count: valuelen))
+        }
+        return 0
+    }
+
+    /// Every frame received, CONTINUATION frames too (which `onFrameRecv` never sees): its bytes
+    /// go to the connection's count until a stream takes them (`H2Connection.unchargedReceived`).
+    private static let onBeginFrame: nghttp2_on_begin_frame_callback = { _, hd, user in
+        guard let hd else { return 0 }
+        Unmanaged<H2Connection>.fromOpaque(user!)._withUnsafeGuaranteedRef {
+            $0.unchargedReceived &+= H2Connection.frameHeaderSize &+ hd.pointee.length
+        }
+        return 0
+    }
+
+    private static let onFrameSend: nghttp2_on_frame_send_callback = { _, frame, user in
+        guard let frame else { return 0 }
+        Unmanaged<H2Connection>.fromOpaque(user!)._withUnsafeGuaranteedRef {
+            $0.onFrameSent(streamID: frame.pointee.hd.stream_id, type: frame.pointee.hd.type, length: frame.pointee.hd.length)
         }
         return 0
     }

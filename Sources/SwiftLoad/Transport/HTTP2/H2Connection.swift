@@ -70,6 +70,19 @@ final class H2Connection: SocketHandler, Flushable {
     private var opener: H2Stream?
     /// The first bytes the server sent, to name the problem when it does not speak HTTP/2.
     private var firstBytes: [UInt8] = []
+    /// Bytes received (whole frames, from `H2Callbacks.onBeginFrame`) and sent that no stream
+    /// has taken yet. A stream takes them when its next frame arrives or leaves, so the
+    /// connection's own frames (the preface, SETTINGS, WINDOW_UPDATE, PING) go to the request
+    /// that follows them, and the requests' data counts add up to what crossed the wire.
+    var unchargedReceived = 0
+    private var unchargedSent = 0
+
+    /// An HTTP/2 frame's header (RFC 9113 §4.1), the client's connection preface (§3.4), and the
+    /// most of a header block nghttp2 puts in one frame, whatever the peer allows
+    /// (NGHTTP2_MAX_PAYLOADLEN: the rest goes in CONTINUATION frames).
+    static let frameHeaderSize = 9
+    private static let prefaceSize = 24
+    private static let headerFragmentSize = 16_384
 
     init(pool: H2Pool) {
         self.pool = pool
@@ -155,6 +168,7 @@ final class H2Connection: SocketHandler, Flushable {
         var mem = allocator.mem
         nghttp2_session_client_new3(&s, H2Callbacks.shared.callbacks, Unmanaged.passUnretained(self).toOpaque(), nil, &mem)
         session = s
+        unchargedSent = Self.prefaceSize   // nghttp2 sends it first, outside any frame
         // Large windows: one stream must be able to move a multi-megabyte message without
         // waiting for WINDOW_UPDATE round trips; nghttp2 sends the updates itself.
         var settings = [
@@ -189,7 +203,6 @@ final class H2Connection: SocketHandler, Flushable {
         // The request's parts, not a copy of it (a copy retains each of its arrays).
         let headers = stream.request.headers
         let bodyCount = stream.request.body.count
-        stream.bytesSent += headers.size + bodyCount
         let id: Int32 = headers.withNV { nva in
             if bodyCount == 0 {
                 return nghttp2_submit_request(session, nil, nva.baseAddress, nva.count, nil, nil)
@@ -256,6 +269,29 @@ final class H2Connection: SocketHandler, Flushable {
 
     // MARK: callbacks from nghttp2
 
+    /// Charges a frame nghttp2 has just laid out for sending to its stream, with the bytes sent
+    /// since a stream last took them; a frame of no open stream waits for the next one.
+    func onFrameSent(streamID: Int32, type: UInt8, length: Int) {
+        var bytes = Self.frameHeaderSize &+ length
+        if type == UInt8(NGHTTP2_HEADERS.rawValue), length > Self.headerFragmentSize {
+            // nghttp2 reports the whole block; past 16 KB it went on in CONTINUATION frames.
+            bytes &+= Self.frameHeaderSize &* ((length &- 1) / Self.headerFragmentSize)
+        }
+        guard streamID != 0, let stream = stream(streamID) else {
+            unchargedSent &+= bytes
+            return
+        }
+        stream.bytesSent &+= bytes &+ unchargedSent
+        unchargedSent = 0
+    }
+
+    /// Gives `stream` the bytes received since a stream last took them: the frame that brought
+    /// what it is handed now, and any of the connection's own frames that came before it.
+    private func chargeReceived(to stream: H2Stream) {
+        stream.bytesReceived &+= unchargedReceived
+        unchargedReceived = 0
+    }
+
     /// When what a callback reports arrived: the read's time during one, else now.
     private var arrival: UInt64 { readAt != 0 ? readAt : MonotonicClock.now() }
 
@@ -264,6 +300,7 @@ final class H2Connection: SocketHandler, Flushable {
         // alive, and nothing here changes `active`), not retained and released each time.
         if streamID != lookedUpID && stream(streamID) == nil { return }
         lookedUp?._withUnsafeGuaranteedRef { stream in
+            chargeReceived(to: stream)
             if stream.firstByteAt == 0 { stream.firstByteAt = arrival }
             if stream.receivedField(name: name, value: value) {
                 fields.append(streamID: streamID, name: name, value: value)
@@ -273,11 +310,14 @@ final class H2Connection: SocketHandler, Flushable {
 
     func onHeadersFrame(streamID: Int32) {
         let block = fields.take(streamID: streamID)
-        stream(streamID)?.receivedBlock(block)
+        guard let stream = stream(streamID) else { return }
+        chargeReceived(to: stream)
+        stream.receivedBlock(block)
     }
 
     func onData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
         guard let stream = stream(streamID) else { return }
+        chargeReceived(to: stream)
         if stream.firstByteAt == 0 { stream.firstByteAt = arrival }
         stream.received(data: bytes)
         if stream.firstMessageAt == 0, stream.messageLimit != nil, stream.body.count >= 5,
@@ -298,6 +338,7 @@ final class H2Connection: SocketHandler, Flushable {
             if !cancelledBlocks.isEmpty { _ = cancelledBlocks.remove(streamID) }
             return
         }
+        chargeReceived(to: stream)   // an empty DATA frame that ended it, or a RST_STREAM
         if errorCode == NGHTTP2_REFUSED_STREAM.rawValue && stream.status == 0 && stream.attempts < 3 {
             // Never processed (GOAWAY or REFUSED_STREAM): safe to send again elsewhere.
             pool.client.refusedStreams += 1

@@ -15,8 +15,6 @@ import CNghttp2
 final class H2HeaderBlock {
     private let bytes: UnsafeMutableRawBufferPointer
     private let nva: UnsafeMutableBufferPointer<nghttp2_nv>
-    /// Bytes the fields take on the wire before compression (for the data-sent count).
-    let size: Int
 
     /// Pseudo-headers first (`:method`, `:scheme`, `:authority`, `:path`), then `fields`.
     init(method: String, scheme: String, authority: String, path: String, fields: [(String, String)]) {
@@ -43,7 +41,6 @@ final class H2HeaderBlock {
         }
         bytes = buffer
         nva = array
-        size = total + 32 * all.count
     }
 
     deinit {

@@ -58,6 +58,9 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     var body: [UInt8] = []
     var bodySize = 0
     var truncated = false
+    /// Bytes of HTTP/2 frames sent and received for this request, as they crossed the wire
+    /// (header blocks HPACK-compressed), with the connection's own frames that came between
+    /// (`H2Connection.unchargedReceived`).
     var bytesSent = 0
     var bytesReceived = 0
     /// Set when the stream failed; nil when it closed normally.
@@ -142,7 +145,6 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
     func received(data: UnsafeRawBufferPointer) {
         if let observer { observer.received(status, data) }
         bodySize += data.count
-        bytesReceived += data.count
         let room = keepLimit - body.count
         if room >= data.count {
             body.append(contentsOf: data)
@@ -190,10 +192,9 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         finish(RequestError(.timeout, "no complete response within \(timeoutMs) ms"))
     }
 
-    /// Counts one response header field (or trailer) and takes `:status`; true when the field
+    /// Takes `:status` from a response header field (or trailer); true when the field
     /// is to be kept (the connection collects the block, `H2FieldBlock`).
     func receivedField(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytesReceived += name.count + value.count
         if !headersDone, name.count == 7, name[0] == 0x3A, name[1] == 0x73, name[6] == 0x73 {   // ":status"
             status = value.reduce(0) { $0 &* 10 &+ Int($1 &- 0x30) }
             return false
