@@ -1,7 +1,26 @@
 import Foundation
+import Synchronization
 
-/// A process a test started: stopped by its PID, never by name.
+/// A process a test started: stopped by its PID, never by name. One still running when the test
+/// process exits (a server a suite keeps in a `static let`, which is never deinitialised) is
+/// stopped then.
 public final class ChildProcess: @unchecked Sendable {
+    /// Every process started, weakly: one the test stopped, or that ended and was reaped (its
+    /// PID may belong to another process by then), reads as not running and is left alone.
+    private struct Started: @unchecked Sendable { weak var child: ChildProcess? }
+    private static let started = Mutex<[Started]>([])
+    private static let stopAtExit: Void = { atexit { ChildProcess.stopLeftovers() } }()
+
+    private static func stopLeftovers() {
+        let left = started.withLock { $0.compactMap(\.child) }.filter { $0.process.isRunning }
+        for child in left { kill(child.pid, SIGTERM) }
+        let deadline = Date().addingTimeInterval(2)
+        for child in left {
+            while child.process.isRunning && Date() < deadline { usleep(10_000) }
+            if child.process.isRunning { kill(child.pid, SIGKILL) }
+        }
+    }
+
     public let process: Process
     public let stdoutPath: String
     public let stderrPath: String
@@ -23,6 +42,11 @@ public final class ChildProcess: @unchecked Sendable {
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         try process.run()
+        _ = Self.stopAtExit
+        Self.started.withLock {
+            $0.removeAll { $0.child == nil }
+            $0.append(Started(child: self))
+        }
     }
 
     public var pid: Int32 { process.processIdentifier }
