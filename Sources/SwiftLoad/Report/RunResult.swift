@@ -138,6 +138,8 @@ public struct RequestGroupStats: Codable, Sendable {
     public var errorRate: Double
     /// Requests per second over the run's duration.
     public var rps: Double
+    /// Bytes that crossed the wire for these requests, before TLS (`data_received`,
+    /// `data_sent`): HTTP/2 frames as sent, header blocks compressed.
     public var bytesReceived: Int
     public var bytesSent: Int
     /// Responses by HTTP status ("0" for no response).
