@@ -8,13 +8,15 @@
 #   bench/instructions.sh            needs valgrind (apt-get install valgrind)
 #   TOP=40 bench/instructions.sh     also lists the 40 costliest functions
 #   H2C=1 bench/instructions.sh      the same over HTTP/2 with prior knowledge
+#   TLS=1 bench/instructions.sh      over TLS (HTTP/1.1, or h2 by ALPN with H2C=1), certificate
+#                                    verification off (a self-signed certificate)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)"; exit 1; }
 swift build -c release >/dev/null
 bin=$(swift build -c release --show-bin-path)
 export SWIFTLOAD_CACHE_DIR=${SWIFTLOAD_CACHE_DIR:-$PWD/.build-bench-cache}
-source=scenarios/bench/get.swift; vus=50; listen=""
+source=scenarios/bench/get.swift; vus=50; listen=""; scheme=http; insecure=false
 [ -z "${H2C:-}" ] || { source=scenarios/bench/get_h2c.swift; vus=100; listen=" http2"; }
 scenario=$("$bin/swiftload" run $source --env URL=http://127.0.0.1:9/ --iterations 1 -q --verbose 2>&1 \
   | sed -n 's/^using cached build //p; s/^.*swiftc .* -o \(.*\)\.[0-9]*\.tmp .*$/\1/p' | head -1)
@@ -28,10 +30,17 @@ for p in range(19300,19400):
   except OSError: pass
   finally: s.close()')
 mkdir -p "$dir/www"; printf '%064d' 0 > "$dir/www/f64"
+tlsconf=""
+if [ -n "${TLS:-}" ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$dir/key.pem" -out "$dir/cert.pem" \
+    -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+  listen=" ssl$listen"; scheme=https; insecure=true
+  tlsconf="ssl_certificate $dir/cert.pem; ssl_certificate_key $dir/key.pem; ssl_session_tickets off;"
+fi
 cat > "$dir/nginx.conf" <<CONF
 worker_processes 1; daemon on; pid $dir/nginx.pid; error_log $dir/nginx.err warn;
 events { worker_connections 4096; }
-http { access_log off; keepalive_requests 100000000; client_body_temp_path $dir/body;
+http { access_log off; keepalive_requests 100000000; client_body_temp_path $dir/body; $tlsconf
   server { listen 127.0.0.1:$port$listen; root $dir/www; } }
 CONF
 nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx.err"
@@ -39,7 +48,7 @@ trap 'kill "$(cat "$dir/nginx.pid")" 2>/dev/null; [ -n "${KEEP:-}" ] && echo "ke
 sleep 0.3
 
 for n in 2000 6000; do
-  config="{\"overrides\":{\"vus\":$vus,\"iterations\":$n},\"env\":{\"URL\":\"http://127.0.0.1:$port/f64\"},\"outputs\":[{\"format\":\"json\",\"path\":\"$dir/r.$n.json\"}],\"thresholds\":[],\"quiet\":true,\"insecure\":false,\"plainProgressInterval\":10}"
+  config="{\"overrides\":{\"vus\":$vus,\"iterations\":$n},\"env\":{\"URL\":\"$scheme://127.0.0.1:$port/f64\"},\"outputs\":[{\"format\":\"json\",\"path\":\"$dir/r.$n.json\"}],\"thresholds\":[],\"quiet\":true,\"insecure\":$insecure,\"plainProgressInterval\":10}"
   SWIFTLOAD_RUN_CONFIG=$config valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*WorkerC4main*' \
     --callgrind-out-file="$dir/cg.$n" "$scenario" bench >/dev/null 2>&1
   # Count only good answers: a 403 (say) is a different, cheaper path.
@@ -69,6 +78,8 @@ def category(k):
     if "libswift_Concurrency" in obj: return "DSL and engine: Swift concurrency runtime (task switches, continuations)"
     if "libswiftCore" in obj: return "Swift runtime (reference counting, allocation)"
     if "libnghttp2" in obj: return "nghttp2 (framing, HPACK, flow control)"
+    if "libssl" in obj or "libcrypto" in obj: return "OpenSSL (TLS records, AES-GCM)"
+    if re.search(r"TLSChannel|TLSContext", k): return "TLS channel (OpenSSL calls)"
     if "libc.so" in obj or "ld-linux" in obj or "vdso" in obj: return "libc (send/recv/epoll wrappers, memcpy, malloc)"
     if re.search(r"HTTP1|HTTPTarget|AddressResolver", k): return "built-in HTTP/1.1 client (serialise, parse, sockets)"
     if re.search(r"H2[A-Z]", k): return "HTTP/2 client (streams, pool, nghttp2 callbacks)"
