@@ -7,9 +7,12 @@ import TestSupport
 /// relay between the client and nginx counts them, and the run's counters must match it to the
 /// byte. (HTTP/2 counts frames as they were sent, header blocks HPACK-compressed, not the fields.)
 @Suite(.serialized) struct DataCountTests {
-    /// One nginx for the suite; each test relays to it through its own counter.
-    static let nginx: NginxServer = try! NginxServer(extraServerConfig: "location = /sink { client_max_body_size 1m; return 204; }",
-                                                  httpConfig: "large_client_header_buffers 4 32k;")
+    /// One nginx for the suite; each test relays to it through its own counter. (A failure to
+    /// start fails the tests that use it, not the test process.)
+    static let shared = Result {
+        try NginxServer(extraServerConfig: "location = /sink { client_max_body_size 1m; return 204; }",
+                        httpConfig: "large_client_header_buffers 4 32k;")
+    }
 
     /// GETs, POSTs with a body larger than one HTTP/2 frame, and a request whose header block
     /// needs CONTINUATION frames (over 16 KB even after HPACK: `#` has no short Huffman code).
@@ -43,15 +46,15 @@ import TestSupport
     }
 
     @Test func builtInHTTP1CountsWhatCrossedTheWire() throws {
-        try check(transport: .automatic, upstreamPort: Self.nginx.port)
+        try check(transport: .automatic, upstreamPort: Self.shared.get().port)
     }
 
     @Test func libcurlHTTP1CountsWhatCrossedTheWire() throws {
-        try check(transport: .libcurl, upstreamPort: Self.nginx.port)
+        try check(transport: .libcurl, upstreamPort: Self.shared.get().port)
     }
 
     @Test func http2CountsFramesAsSent() throws {
-        try check(transport: .http2, upstreamPort: Self.nginx.h2cPort,
+        try check(transport: .http2, upstreamPort: Self.shared.get().h2cPort,
                   connections: HTTP2Options(connectionsPerTarget: 2, maxConcurrentStreams: 4))
     }
 }
@@ -64,7 +67,7 @@ import TestSupport
     }
 
     @Test func aFinishedRunLeavesNoDescriptorOpen() throws {
-        let nginx = DataCountTests.nginx
+        let nginx = try DataCountTests.shared.get()
         func run() throws {
             for (transport, base) in [(HTTPTransport.automatic, nginx.base), (.libcurl, nginx.base), (.http2, nginx.h2cBase)] {
                 let result = try runLoad(Options(scenarios: ["s": .constantVUs(4, iterations: 40)], workers: 2,
