@@ -3,9 +3,10 @@ import Testing
 @testable import SwiftLoad
 import TestSupport
 
-/// `data_sent` and `data_received` are the bytes that crossed the wire, on every transport: a
-/// relay between the client and nginx counts them, and the run's counters must match it to the
-/// byte. (HTTP/2 counts frames as they were sent, header blocks HPACK-compressed, not the fields.)
+/// `data_sent` and `data_received` are the bytes that crossed the wire, on every transport and
+/// for gRPC: a relay between the client and the server (nginx, grpcio) counts them, and the
+/// run's counters must match it to the byte. (HTTP/2 counts frames as they were sent, header
+/// blocks HPACK-compressed, not the fields.)
 @Suite(.serialized) struct DataCountTests {
     /// One nginx for the suite; each test relays to it through its own counter. (A failure to
     /// start fails the tests that use it, not the test process.)
@@ -51,6 +52,26 @@ import TestSupport
 
     @Test func libcurlHTTP1CountsWhatCrossedTheWire() throws {
         try check(transport: .libcurl, upstreamPort: Self.shared.get().port)
+    }
+
+    @Test func grpcCountsFramesAsSent() throws {
+        let server = try GRPCFixture()
+        let relay = try ByteCounter(upstreamPort: server.port)
+        defer { relay.stop() }
+        let target = relay.address
+        let result = try runLoad(Options(scenarios: ["s": .constantVUs(4, iterations: 200)], workers: 1,
+                                         http2: HTTP2Options(connectionsPerTarget: 2))) { vu in
+            let request = Inference_ModelInferRequest.fp32(model: "iris", rows: [[5.1, 3.5, 1.4, 0.2]])
+            try await vu.grpc.unary(target, GRPCTests.infer, request, name: "infer")
+        }
+        #expect(result.stats("infer")?.grpcStatuses == ["OK": 200])
+        let wire = try #require(relay.totalsWhenClosed(), "the run left connections open: \(relay.output.suffix(200))")
+        // grpcio may send a PING (17 bytes, answered in kind) or a WINDOW_UPDATE (13) after a
+        // connection's last response; nothing is left to count them with.
+        let after = 30 * wire.connections
+        let sent = result.requests.bytesSent, received = result.requests.bytesReceived
+        #expect(sent <= wire.up && sent >= wire.up - after, "data_sent \(sent), on the wire \(wire.up)")
+        #expect(received <= wire.down && received >= wire.down - after, "data_received \(received), on the wire \(wire.down)")
     }
 
     @Test func http2CountsFramesAsSent() throws {
