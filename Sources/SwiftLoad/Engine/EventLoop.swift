@@ -72,6 +72,8 @@ final class EventLoop {
     private struct RemoteQueue: ~Copyable {
         var jobs: [UnownedJob] = []
         var calls: [@Sendable () -> Void] = []
+        /// `dropRegistrations` ran: a call from another thread now would never run.
+        var closed = false
     }
 
     init() {
@@ -113,7 +115,10 @@ final class EventLoop {
         deadlineSources = []
         prePollHandlers = []
         timers = TimerHeap()
-        remote.withLock { $0.calls.removeAll() }
+        remote.withLock {
+            $0.calls.removeAll()
+            $0.closed = true
+        }
     }
 
     /// Starts, changes or stops (`events == 0`) watching `fd` for the handler behind `tag`.
@@ -160,10 +165,16 @@ final class EventLoop {
         }
     }
 
-    /// Runs `body` on the loop's thread at its next turn. Safe from any thread.
+    /// Runs `body` on the loop's thread at its next turn. Safe from any thread. Once the loop
+    /// has dropped its registrations (its worker is done), `body` is dropped too: kept, it would
+    /// hold what it captured (a Ctrl-C arriving just then captures the worker) for ever.
     func execute(_ body: @escaping @Sendable () -> Void) {
-        remote.withLock { $0.calls.append(body) }
-        sl_eventfd_signal(wakeFD)
+        let queued = remote.withLock { queue in
+            guard !queue.closed else { return false }
+            queue.calls.append(body)
+            return true
+        }
+        if queued { sl_eventfd_signal(wakeFD) }
     }
 
     /// Makes `run` return after the current turn. Call on the loop's thread.
