@@ -40,8 +40,11 @@ final class CurlConnection: RequestTransport {
     private var customMethodSet = false
     private var postBuffer: UnsafeMutableRawPointer
     private var postCapacity = 64
-    /// Body bytes libcurl may send in the same buffer as the request head (see `finish`).
-    private var bodyInHead = 0
+    /// The request's body size given to libcurl (`CURLOPT_POSTFIELDS`), and whether its header
+    /// list asks for 100 Continue: together they say whether libcurl sent the body in the same
+    /// buffer as the request head (see `finish`).
+    private var postedBytes = 0
+    private var expectsContinue = false
     private var timeoutMs = -1
 
     private struct HeaderListKey: Equatable {
@@ -136,7 +139,7 @@ final class CurlConnection: RequestTransport {
         let e = easy
         let bytes = request.body
         let method = request.method
-        bodyInHead = 0
+        postedBytes = 0
         if request.isHead {
             _ = sl_easy_setopt_long(e, CURLOPT_NOBODY, 1)
         } else if request.sendsLength {
@@ -151,10 +154,7 @@ final class CurlConnection: RequestTransport {
             _ = sl_easy_setopt_long(e, CURLOPT_POST, 1)
             _ = sl_easy_setopt_off(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
             _ = sl_easy_setopt_ptr(e, CURLOPT_POSTFIELDS, postBuffer)
-            let continues = request.fields.contains {
-                HTTPHeaders.sameName($0.name, "Expect") && $0.value.lowercased().contains("100-continue")
-            }
-            if bytes.count < Self.largestBodyInHead && !continues { bodyInHead = bytes.count }
+            postedBytes = bytes.count
         } else {
             _ = sl_easy_setopt_long(e, CURLOPT_HTTPGET, 1)
         }
@@ -177,10 +177,14 @@ final class CurlConnection: RequestTransport {
         var list: UnsafeMutablePointer<curl_slist>?
         if let host { list = curl_slist_append(list, "Host: \(host)") }
         var hasExpect = false
+        expectsContinue = false
         for field in request.fields {
             // "Name:" would tell curl to drop the header; "Name;" sends it with an empty value.
             list = curl_slist_append(list, field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
-            if HTTPHeaders.sameName(field.name, "Expect") { hasExpect = true }
+            if HTTPHeaders.sameName(field.name, "Expect") {
+                hasExpect = true
+                if field.value.lowercased().contains("100-continue") { expectsContinue = true }
+            }
         }
         // No "Expect: 100-continue" round trip for large bodies: it would distort timings.
         if hasBody && !hasExpect { list = curl_slist_append(list, "Expect:") }
@@ -243,7 +247,8 @@ final class CurlConnection: RequestTransport {
         // twice: in REQUEST_SIZE and in SIZE_UPLOAD. DataCountTests holds the sum to what crossed
         // the wire. (Should the first send be cut short, the head's remainder counts as upload
         // and this is short by it.)
-        let twice = version == Int(CURL_HTTP_VERSION_2_0) ? 0 : min(bodyInHead, Int(uploaded))
+        let inHead = postedBytes < Self.largestBodyInHead && !expectsContinue && version != Int(CURL_HTTP_VERSION_2_0)
+        let twice = inHead ? min(postedBytes, Int(uploaded)) : 0
         outcome.bytesSent = requestSize + Int(uploaded) - twice
         body = []
         c.resume(returning: outcome)
