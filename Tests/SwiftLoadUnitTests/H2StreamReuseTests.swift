@@ -53,8 +53,8 @@ import Testing
         used.bytesReceived = 20
         ([0, 0, 0, 0, 1, 0x2A] as [UInt8]).withUnsafeBytes { used.received(data: $0) }   // one whole message
         used.truncated = true
-        used.receivedBlock(Array("content-type: application/grpc\r\n".utf8))
-        used.receivedBlock(Array("grpc-status: 13\r\n".utf8))
+        Array("content-type: application/grpc\r\n".utf8).withUnsafeBytes { used.receivedBlock($0) }
+        Array("grpc-status: 13\r\n".utf8).withUnsafeBytes { used.receivedBlock($0) }
         used.error = RequestError(.protocolError, "stream reset by the server")
         used.released = 2
         used.deferred = true
@@ -77,5 +77,30 @@ import Testing
         #expect(used.sendGeneration > generation)
         #expect(used.deadline &- used.startedAt == fresh.deadline &- fresh.startedAt)
         #expect(used.startedAt >= fresh.startedAt)
+    }
+
+    /// A reused stream refills the arrays it handed out in place: the response that got them
+    /// (held by the script past the next request) keeps its own bytes all the same.
+    @Test func aResponseHeldPastTheNextRequestKeepsItsHeadersAndBody() throws {
+        let driver = SocketDriver(loop: EventLoop(),
+                                  settings: HTTPSettings(options: Options(), insecureOverride: false))
+        let request = H2Stream.Request(headers: H2HeaderBlock(method: "GET", scheme: "http", authority: "a.test",
+                                                              path: "/", fields: []),
+                                       body: [])
+        let stream = H2Stream(request: request, driver: driver, keepLimit: 1_024, messageLimit: nil, timeoutNs: 1_000_000_000)
+        func answer(_ header: String, _ body: String) {
+            stream.status = 200
+            Array(header.utf8).withUnsafeBytes { stream.receivedBlock($0) }
+            Array(body.utf8).withUnsafeBytes { stream.received(data: $0) }
+        }
+        answer("etag: \"first\"\r\n", "first body")
+        let held = TransferOutcome(stream)
+        stream.reuse(request: request, keepLimit: 1_024, messageLimit: nil, timeoutNs: 1_000_000_000)
+        #expect(stream.rawHeaders.isEmpty && stream.body.isEmpty)
+        answer("etag: \"2\"\r\n", "2")
+        #expect(String(decoding: held.headerBytes, as: UTF8.self) == "etag: \"first\"\r\n")
+        #expect(String(decoding: held.body, as: UTF8.self) == "first body")
+        #expect(String(decoding: stream.rawHeaders, as: UTF8.self) == "etag: \"2\"\r\n")
+        #expect(String(decoding: stream.body, as: UTF8.self) == "2")
     }
 }

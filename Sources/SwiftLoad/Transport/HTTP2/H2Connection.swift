@@ -309,10 +309,9 @@ final class H2Connection: SocketHandler, Flushable {
     }
 
     func onHeadersFrame(streamID: Int32) {
-        let block = fields.take(streamID: streamID)
-        guard let stream = stream(streamID) else { return }
+        guard let stream = stream(streamID) else { fields.take(streamID: streamID) { _ in }; return }
         chargeReceived(to: stream)
-        stream.receivedBlock(block)
+        fields.take(streamID: streamID) { stream.receivedBlock($0) }
     }
 
     func onData(streamID: Int32, bytes: UnsafeRawBufferPointer) {

@@ -127,10 +127,10 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
         connection = nil
         bodyOffset = 0
         status = 0
-        rawHeaders.removeAll()
-        rawTrailers.removeAll()
+        Self.empty(&rawHeaders)
+        Self.empty(&rawTrailers)
         headersDone = false
-        body.removeAll()
+        Self.empty(&body)
         bodySize = 0
         truncated = false
         firstByteAt = 0
@@ -204,13 +204,35 @@ final class H2Stream: DeadlineTracked, @unchecked Sendable {
 
     /// A header block ended: the response's header fields, or its trailers once the headers
     /// are done. An interim (1xx) block is dropped; the final response's follows.
-    func receivedBlock(_ block: [UInt8]) {
+    func receivedBlock(_ block: UnsafeRawBufferPointer) {
         if headersDone {
-            rawTrailers = block
+            Self.refill(&rawTrailers, with: block)
         } else if status >= 200 {
-            rawHeaders = block
+            Self.refill(&rawHeaders, with: block)
             headersDone = true
         }
+    }
+
+    /// Buffers up to this size stay with a reused stream (`reuse`); larger ones go with their
+    /// response.
+    private static let reusableCapacity = 16 * 1024
+
+    /// Empties one of the response's arrays for the next request, keeping a small buffer: the
+    /// response that shared it is usually gone by then (most scripts drop it within the
+    /// iteration), and the next response then fills it without an allocation and a free, as
+    /// the HTTP/1.1 parser's spare arrays do. Were it still held, emptying copies nothing: the
+    /// stream gets a buffer of its own.
+    private static func empty(_ array: inout [UInt8]) {
+        if array.capacity > reusableCapacity {
+            array = []
+        } else if !array.isEmpty {
+            array.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private static func refill(_ array: inout [UInt8], with block: UnsafeRawBufferPointer) {
+        empty(&array)
+        array.append(contentsOf: block)
     }
 
     /// A response header field's value (HTTP/2 field names are lowercase).
