@@ -32,25 +32,18 @@ struct TransferOutcome {
 }
 
 extension TransferOutcome {
-    /// What an HTTP/2 stream brought back.
+    /// What an HTTP/2 stream brought back. Built in one memberwise call, as the HTTP/1.1
+    /// client builds its outcome: a default outcome overwritten field by field was copied and
+    /// destroyed whole (~220 instructions a request).
     init(_ s: H2Stream) {
-        self.init()
-        status = s.status
-        httpVersion = s.status > 0 ? "2" : ""
-        headerBytes = s.rawHeaders
-        body = s.body
-        bodySize = s.bodySize
-        truncated = s.truncated
-        bytesSent = s.bytesSent
-        bytesReceived = s.bytesReceived
-        connectingUs = s.connectingUs
-        tlsUs = s.tlsUs
-        blockedUs = s.queuedNs / 1000
+        var waitingUs: UInt64 = 0, receivingUs: UInt64 = 0
         if s.firstByteAt > 0 {
             waitingUs = (s.firstByteAt &- max(s.submittedAt, s.startedAt)) / 1000
             receivingUs = (s.endedAt &- s.firstByteAt) / 1000
         }
-        endedAt = s.endedAt
-        error = s.error
+        self.init(status: s.status, httpVersion: s.status > 0 ? "2" : "", headerBytes: s.rawHeaders, body: s.body,
+                  bodySize: s.bodySize, truncated: s.truncated, bytesReceived: s.bytesReceived, bytesSent: s.bytesSent,
+                  blockedUs: s.queuedNs / 1000, connectingUs: s.connectingUs, tlsUs: s.tlsUs, waitingUs: waitingUs,
+                  receivingUs: receivingUs, endedAt: s.endedAt, error: s.error)
     }
 }
