@@ -309,9 +309,12 @@ final class H2Connection: SocketHandler, Flushable {
     }
 
     func onHeadersFrame(streamID: Int32) {
-        guard let stream = stream(streamID) else { fields.take(streamID: streamID) { _ in }; return }
+        guard let stream = stream(streamID) else {
+            fields.take(streamID: streamID) { _ in }   // a stream no longer here: its block is dropped
+            return
+        }
         chargeReceived(to: stream)
-        fields.take(streamID: streamID) { stream.receivedBlock($0) }
+        fields.take(streamID: streamID) { stream.receivedBlock($0) }   // copied into the stream's array
     }
 
     func onData(streamID: Int32, bytes: UnsafeRawBufferPointer) {
