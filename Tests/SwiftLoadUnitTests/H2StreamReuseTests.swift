@@ -20,12 +20,21 @@ import Testing
         return out
     }
 
+    /// A socket driver for streams that are never sent (a stream refers to its driver unowned:
+    /// keep it for as long as they live).
+    private func idleDriver() -> SocketDriver {
+        SocketDriver(loop: EventLoop(), settings: HTTPSettings(options: Options(), insecureOverride: false))
+    }
+
+    /// A GET of `path` with no fields and no body.
+    private func get(_ path: String) -> H2Stream.Request {
+        H2Stream.Request(headers: H2HeaderBlock(method: "GET", scheme: "http", authority: "a.test", path: path, fields: []),
+                         body: [])
+    }
+
     @Test func aReusedStreamIsANewStreamInEveryField() throws {
-        let driver = SocketDriver(loop: EventLoop(),
-                                  settings: HTTPSettings(options: Options(), insecureOverride: false))
-        let next = H2Stream.Request(headers: H2HeaderBlock(method: "GET", scheme: "http", authority: "a.test",
-                                                           path: "/next", fields: []),
-                                    body: [])
+        let driver = idleDriver()
+        let next = get("/next")
         let fresh = H2Stream(request: next, driver: driver, keepLimit: 64, messageLimit: nil, timeoutNs: 2_000_000_000)
 
         // A stream after a gRPC call that failed late: every field away from a new stream's.
@@ -82,11 +91,8 @@ import Testing
     /// A reused stream refills the arrays it handed out in place: the response that got them
     /// (held by the script past the next request) keeps its own bytes all the same.
     @Test func aResponseHeldPastTheNextRequestKeepsItsHeadersAndBody() throws {
-        let driver = SocketDriver(loop: EventLoop(),
-                                  settings: HTTPSettings(options: Options(), insecureOverride: false))
-        let request = H2Stream.Request(headers: H2HeaderBlock(method: "GET", scheme: "http", authority: "a.test",
-                                                              path: "/", fields: []),
-                                       body: [])
+        let driver = idleDriver()
+        let request = get("/")
         let stream = H2Stream(request: request, driver: driver, keepLimit: 1_024, messageLimit: nil, timeoutNs: 1_000_000_000)
         func answer(_ header: String, _ body: String) {
             stream.status = 200
